@@ -1,0 +1,78 @@
+// The composition root: settings and clients built once per container, wired into the inbound webhook.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConfigStore } from './config/configStore';
+import { ConfigTable } from './config/configTable';
+import { MemoryTier } from './config/memoryTier';
+import { createLogger, type Logger } from './logger';
+import { resolveApiKey } from './retell/apiKey';
+import { createRetellPhoneNumberSource, type PhoneNumberSource } from './retell/phoneNumberClient';
+import { createRandomSource } from './routing/random';
+import { parseSettings, type Settings } from './settings';
+import { createInboundWebhook, type InboundWebhook } from './webhook/inboundWebhook';
+import { createSignatureVerifier } from './webhook/signature';
+
+export interface App {
+  settings: Settings;
+  webhook: InboundWebhook;
+  configStore: ConfigStore;
+}
+
+export interface AppOverrides {
+  logger?: Logger;
+  dynamodb?: DynamoDBClient;
+  upstream?: PhoneNumberSource;
+  clock?: () => number;
+}
+
+export async function createApp(env: NodeJS.ProcessEnv, overrides: AppOverrides = {}): Promise<App> {
+  const settings = parseSettings(env);
+  const logger = overrides.logger ?? createLogger(settings.logLevel);
+  const apiKey = await resolveApiKey(settings.apiKey);
+  const tableTimeoutMs = Math.floor(settings.responseBudgetMs / 4);
+  // The endpoint comes from AWS_ENDPOINT_URL_DYNAMODB when set: AWS, DynamoDB Local or dynalite alike.
+  const dynamodb = overrides.dynamodb ?? new DynamoDBClient({ maxAttempts: 2 });
+  const configStore = new ConfigStore({
+    memory: new MemoryTier(settings.memoryCacheMaxEntries),
+    table: new ConfigTable(dynamodb, settings.cacheTableName),
+    upstream:
+      overrides.upstream ??
+      createRetellPhoneNumberSource({
+        apiKey,
+        baseURL: settings.retellBaseUrl,
+        timeoutMs: settings.responseBudgetMs,
+      }),
+    logger,
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
+    memoryCacheMs: settings.memoryCacheMs,
+    configTtlMs: settings.configTtlMs,
+    staleIfErrorMs: settings.staleIfErrorMs,
+    negativeCacheMs: settings.negativeCacheMs,
+    tableTimeoutMs,
+  });
+  const webhook = createInboundWebhook({
+    verifier: createSignatureVerifier(apiKey),
+    configStore,
+    random: createRandomSource(settings.seed),
+    logger,
+    responseBudgetMs: settings.responseBudgetMs,
+    sourceAllowlist: settings.sourceAllowlist,
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
+  });
+  return { settings, webhook, configStore };
+}
+
+let container: Promise<App> | undefined;
+
+/** The container's app, created on first use; a failed start is retried by the next request. */
+export function getApp(): Promise<App> {
+  container ??= createApp(process.env).catch((error: unknown) => {
+    container = undefined;
+    throw error;
+  });
+  return container;
+}
+
+/** Forgets the container's app, so tests can start again from the environment. */
+export function resetApp(): void {
+  container = undefined;
+}

@@ -1,0 +1,140 @@
+// "The config of this number": memory, then DynamoDB, then Retell, with stale-if-error and one fetch per number at once.
+import type { Deadline } from '../deadline';
+import type { Logger } from '../logger';
+import type { PhoneNumberSource } from '../retell/phoneNumberClient';
+import type { PhoneNumber } from '../retell/schemas';
+import { compileRoutingPlan, type RoutingPlan } from '../routing/plan';
+import { type CachedConfig, isFresh, isUsable } from './cachedConfig';
+import type { ConfigTable, StoredConfig } from './configTable';
+import type { MemoryTier } from './memoryTier';
+
+export type ConfigSource = 'memory' | 'dynamodb' | 'retell' | 'stale';
+
+export type ConfigLookup =
+  | { status: 'found'; plan: RoutingPlan; source: ConfigSource }
+  /** Retell does not know the number. */
+  | { status: 'unknown'; source: ConfigSource }
+  /** Nothing cached and Retell failed, or the deadline came first. */
+  | { status: 'unavailable' };
+
+export interface ConfigStoreOptions {
+  memory: MemoryTier;
+  table: ConfigTable;
+  upstream: PhoneNumberSource;
+  logger: Logger;
+  clock?: () => number;
+  memoryCacheMs: number;
+  configTtlMs: number;
+  staleIfErrorMs: number;
+  negativeCacheMs: number;
+  /** Longest a DynamoDB call may take, so a slow table leaves time for Retell. */
+  tableTimeoutMs: number;
+}
+
+/** After a failed refresh, a stale config answers alone this long before Retell is tried again. */
+const REFRESH_RETRY_MS = 5_000;
+
+export class ConfigStore {
+  private readonly inflight = new Map<string, Promise<ConfigLookup>>();
+  private readonly clock: () => number;
+
+  constructor(private readonly options: ConfigStoreOptions) {
+    this.clock = options.clock ?? Date.now;
+  }
+
+  async get(phoneNumber: string, deadline: Deadline): Promise<ConfigLookup> {
+    const cached = this.options.memory.fresh(phoneNumber, this.clock());
+    if (cached !== undefined) return found(cached, 'memory');
+
+    let flight = this.inflight.get(phoneNumber);
+    if (flight === undefined) {
+      flight = this.load(phoneNumber, deadline).finally(() => this.inflight.delete(phoneNumber));
+      this.inflight.set(phoneNumber, flight);
+    }
+    // A request that joined someone else's fetch still answers by its own deadline.
+    return deadline.race(flight, () => this.staleOrUnavailable(phoneNumber, 'deadline reached'));
+  }
+
+  private async load(phoneNumber: string, deadline: Deadline): Promise<ConfigLookup> {
+    const { memory, table, upstream, logger } = this.options;
+    let stale = memory.any(phoneNumber);
+
+    try {
+      const stored = await table.get(phoneNumber, deadline.signal(this.options.tableTimeoutMs));
+      if (stored !== undefined) {
+        const entry = this.fromStored(stored);
+        if (isFresh(entry, this.clock())) return this.remember(phoneNumber, entry, 'dynamodb');
+        if (stale === undefined || entry.fetchedAt > stale.fetchedAt) stale = entry;
+      }
+    } catch (error) {
+      logger.warn('cache table read failed; asking Retell', { phoneNumber, error });
+    }
+
+    let config: PhoneNumber | undefined;
+    try {
+      config = await upstream.getPhoneNumber(phoneNumber, deadline.signal());
+    } catch (error) {
+      return this.staleOrUnavailable(phoneNumber, 'Retell failed', error, stale);
+    }
+
+    const now = this.clock();
+    if (config === undefined) {
+      const until = now + this.options.negativeCacheMs;
+      memory.set(phoneNumber, { plan: undefined, fetchedAt: now, freshUntil: until, usableUntil: until }, until);
+      return { status: 'unknown', source: 'retell' };
+    }
+    const stored: StoredConfig = {
+      config,
+      fetchedAt: now,
+      expiresAt: now + this.options.configTtlMs + this.options.staleIfErrorMs,
+    };
+    const entry = this.fromStored(stored);
+    // Written before answering: a Lambda container may be frozen as soon as the answer is out.
+    try {
+      const written = await table.put(stored, deadline.signal(this.options.tableTimeoutMs));
+      if (!written) logger.info('cache table holds a newer config; kept it', { phoneNumber });
+    } catch (error) {
+      logger.warn('cache table write failed', { phoneNumber, error });
+    }
+    return this.remember(phoneNumber, entry, 'retell');
+  }
+
+  private fromStored(stored: StoredConfig): CachedConfig {
+    const plan = compileRoutingPlan(stored.config);
+    for (const warning of plan.warnings) this.options.logger.warn(warning, { phoneNumber: plan.phoneNumber });
+    return {
+      plan,
+      fetchedAt: stored.fetchedAt,
+      freshUntil: stored.fetchedAt + this.options.configTtlMs,
+      usableUntil: stored.expiresAt,
+    };
+  }
+
+  private remember(phoneNumber: string, entry: CachedConfig, source: ConfigSource): ConfigLookup {
+    this.options.memory.set(phoneNumber, entry, this.clock() + this.options.memoryCacheMs);
+    return found(entry, source);
+  }
+
+  private staleOrUnavailable(
+    phoneNumber: string,
+    reason: string,
+    error?: unknown,
+    candidate: CachedConfig | undefined = this.options.memory.any(phoneNumber),
+  ): ConfigLookup {
+    const { memory, logger } = this.options;
+    const now = this.clock();
+    if (candidate !== undefined && isUsable(candidate, now)) {
+      logger.warn(`${reason}; routing with a stale config`, { phoneNumber, fetchedAt: candidate.fetchedAt, error });
+      // Serve it alone for a while, so a Retell outage does not cost every caller a timeout.
+      const retryAt = now + REFRESH_RETRY_MS;
+      memory.set(phoneNumber, { ...candidate, freshUntil: retryAt }, retryAt);
+      return found(candidate, 'stale');
+    }
+    logger.error(`${reason}; no config cached, failing open`, { phoneNumber, error });
+    return { status: 'unavailable' };
+  }
+}
+
+function found(entry: CachedConfig, source: ConfigSource): ConfigLookup {
+  return entry.plan === undefined ? { status: 'unknown', source } : { status: 'found', plan: entry.plan, source };
+}

@@ -1,0 +1,96 @@
+// The DynamoDB tier: one item per number, written only when it is not older than what the table holds.
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  type GetItemCommandOutput,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { describeIssues } from '../describeIssues';
+import { type PhoneNumber, PhoneNumberSchema } from '../retell/schemas';
+
+/** Key and TTL attribute names, shared with the SAM template and the local table. */
+export const TABLE_KEY = 'phone_number';
+export const TTL_ATTRIBUTE = 'expires_at';
+
+export interface StoredConfig {
+  config: PhoneNumber;
+  /** When it was fetched from Retell, epoch ms. */
+  fetchedAt: number;
+  /** When DynamoDB may delete it: the end of its stale-if-error period, epoch ms (stored in seconds). */
+  expiresAt: number;
+}
+
+export class ConfigTableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ConfigTableError';
+  }
+}
+
+export class ConfigTable {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** The stored config, or undefined when there is none or it no longer matches the schema. Throws ConfigTableError. */
+  async get(phoneNumber: string, signal: AbortSignal): Promise<StoredConfig | undefined> {
+    let output: GetItemCommandOutput;
+    try {
+      output = await this.client.send(
+        new GetItemCommand({ TableName: this.tableName, Key: { [TABLE_KEY]: { S: phoneNumber } } }),
+        { abortSignal: signal },
+      );
+    } catch (error) {
+      throw new ConfigTableError(`GetItem ${phoneNumber} failed`, { cause: error });
+    }
+    const item = output.Item;
+    if (item === undefined) return undefined;
+    const fetchedAt = Number(item.fetched_at?.N);
+    const expiresAt = Number(item[TTL_ATTRIBUTE]?.N) * 1000;
+    const parsed = PhoneNumberSchema.safeParse(parseJson(item.config?.S));
+    if (!parsed.success || !Number.isFinite(fetchedAt) || !Number.isFinite(expiresAt)) {
+      throw new ConfigTableError(
+        `item ${phoneNumber} is malformed${parsed.success ? '' : `: ${describeIssues(parsed.error.issues)}`}`,
+      );
+    }
+    return { config: parsed.data, fetchedAt, expiresAt };
+  }
+
+  /** Writes unless the table holds a newer config; false when it did. Throws ConfigTableError. */
+  async put(stored: StoredConfig, signal: AbortSignal): Promise<boolean> {
+    const { config } = stored;
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            [TABLE_KEY]: { S: config.phone_number },
+            config: { S: JSON.stringify(config) },
+            last_modification_timestamp: { N: String(config.last_modification_timestamp) },
+            fetched_at: { N: String(stored.fetchedAt) },
+            [TTL_ATTRIBUTE]: { N: String(Math.ceil(stored.expiresAt / 1000)) },
+          },
+          ConditionExpression: 'attribute_not_exists(#key) OR #modified <= :modified',
+          ExpressionAttributeNames: { '#key': TABLE_KEY, '#modified': 'last_modification_timestamp' },
+          ExpressionAttributeValues: { ':modified': { N: String(config.last_modification_timestamp) } },
+        }),
+        { abortSignal: signal },
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw new ConfigTableError(`PutItem ${config.phone_number} failed`, { cause: error });
+    }
+  }
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

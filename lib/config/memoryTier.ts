@@ -1,0 +1,35 @@
+// The container's own tier: a size-bounded LRU whose entries also carry how long memory may answer alone.
+import { LRUCache } from 'lru-cache';
+import { type CachedConfig, isFresh } from './cachedConfig';
+
+interface MemoryEntry {
+  config: CachedConfig;
+  memoryUntil: number;
+}
+
+export class MemoryTier {
+  private readonly entries: LRUCache<string, MemoryEntry>;
+
+  constructor(maxEntries: number) {
+    this.entries = new LRUCache({ max: maxEntries });
+  }
+
+  /** The entry when it is fresh and memory may still answer for it. */
+  fresh(phoneNumber: string, now: number): CachedConfig | undefined {
+    const entry = this.entries.get(phoneNumber);
+    return entry !== undefined && now < entry.memoryUntil && isFresh(entry.config, now) ? entry.config : undefined;
+  }
+
+  /** The entry whatever its age, for stale-if-error. */
+  any(phoneNumber: string): CachedConfig | undefined {
+    return this.entries.peek(phoneNumber)?.config;
+  }
+
+  set(phoneNumber: string, config: CachedConfig, memoryUntil: number): void {
+    this.entries.set(phoneNumber, { config, memoryUntil });
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

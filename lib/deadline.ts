@@ -1,0 +1,30 @@
+// The time a request must be answered by, from which every dependency call takes its timeout.
+
+export class Deadline {
+  constructor(
+    readonly at: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  static in(ms: number, clock: () => number = Date.now): Deadline {
+    return new Deadline(clock() + ms, clock);
+  }
+
+  remaining(): number {
+    return Math.max(0, this.at - this.clock());
+  }
+
+  /** A signal that aborts at the deadline, or after `capMs` if that comes first. */
+  signal(capMs = Number.POSITIVE_INFINITY): AbortSignal {
+    return AbortSignal.timeout(Math.min(this.remaining(), capMs));
+  }
+
+  /** Settles like `promise`, or with `onExpiry()` once the deadline passes first. */
+  race<T>(promise: Promise<T>, onExpiry: () => T): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const expiry = new Promise<T>((resolve) => {
+      timer = setTimeout(() => resolve(onExpiry()), this.remaining());
+    });
+    return Promise.race([promise, expiry]).finally(() => clearTimeout(timer));
+  }
+}

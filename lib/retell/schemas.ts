@@ -1,0 +1,69 @@
+// Zod schemas of what Retell sends us and what its API returns: the single source of these shapes' types.
+import { z } from '../zod';
+
+export const E164 = z.string().check(z.regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 number such as +14155550123'));
+
+const nullableString = z.nullish(z.string());
+const agentVersion = z.union([z.number(), z.string()]);
+
+export const AgentWeightSchema = z.looseObject({
+  agent_id: z.string().check(z.minLength(1, 'must not be empty')),
+  weight: z.number().check(z.positive('must be greater than 0'), z.lte(1, 'must be at most 1')),
+  agent_version: z.nullish(agentVersion),
+});
+const agentWeights = z.nullish(z.array(AgentWeightSchema));
+const countryList = z.nullish(
+  z.array(z.string().check(z.regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code'))),
+);
+
+/** Retell's phone number object (Get Phone Number): SDK 5.66.1 fields plus the legacy single-agent ones. */
+export const PhoneNumberSchema = z.looseObject({
+  phone_number: E164,
+  // Free text rather than an enum: a provider Retell adds later must not make a number unroutable.
+  phone_number_type: z.string(),
+  last_modification_timestamp: z.number().check(z.int(), z.minimum(0)),
+  phone_number_pretty: nullableString,
+  area_code: z.nullish(z.number()),
+  nickname: nullableString,
+  inbound_webhook_url: nullableString,
+  inbound_sms_webhook_url: nullableString,
+  fallback_number: nullableString,
+  allowed_inbound_country_list: countryList,
+  allowed_outbound_country_list: countryList,
+  inbound_agents: agentWeights,
+  outbound_agents: agentWeights,
+  inbound_sms_agents: agentWeights,
+  outbound_sms_agents: agentWeights,
+  sip_outbound_trunk_config: z.nullish(
+    z.looseObject({ termination_uri: nullableString, auth_username: nullableString, transport: nullableString }),
+  ),
+  inbound_agent_id: nullableString,
+  inbound_agent_version: z.nullish(agentVersion),
+  outbound_agent_id: nullableString,
+  outbound_agent_version: z.nullish(agentVersion),
+  inbound_sms_agent_id: nullableString,
+  inbound_sms_agent_version: z.nullish(agentVersion),
+  outbound_sms_agent_id: nullableString,
+  outbound_sms_agent_version: z.nullish(agentVersion),
+});
+export type PhoneNumber = z.infer<typeof PhoneNumberSchema>;
+export type AgentWeight = z.infer<typeof AgentWeightSchema>;
+
+// Only the fields the router reads are checked; the rest pass untouched, as Retell adds fields over time.
+const inboundContact = {
+  from_number: z.string().check(z.minLength(1, 'must not be empty')),
+  to_number: E164,
+};
+
+export const InboundEventSchema = z.discriminatedUnion('event', [
+  z.looseObject({ event: z.literal('call_inbound'), call_inbound: z.looseObject(inboundContact) }),
+  z.looseObject({ event: z.literal('chat_inbound'), chat_inbound: z.looseObject(inboundContact) }),
+]);
+export type InboundEvent = z.infer<typeof InboundEventSchema>;
+export type InboundKind = InboundEvent['event'];
+
+/** The webhook answer: `{ call_inbound: {...} }` or `{ chat_inbound: {...} }`. */
+export type InboundOverride =
+  | { reject: true }
+  | { override_agent_id?: string; override_agent_version?: number | string };
+export type InboundResponse = { [K in InboundKind]?: InboundOverride };

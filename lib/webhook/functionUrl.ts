@@ -1,0 +1,38 @@
+// Lambda Function URL (payload 2.0) ⇄ the inbound webhook: the only place that knows the Lambda event shape.
+import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { type App, getApp } from '../app';
+import { createLogger } from '../logger';
+import { jsonResponse } from './httpResponse';
+
+/** Time kept back from Lambda's own timeout, so an answer always leaves before the function is stopped. */
+const LAMBDA_MARGIN_MS = 200;
+
+export type FunctionUrlHandler = (event: LambdaFunctionURLEvent, context?: Context) => Promise<LambdaFunctionURLResult>;
+
+export function createFunctionUrlHandler(app: () => Promise<App> = getApp): FunctionUrlHandler {
+  return async (event, context) => {
+    let webhook: App['webhook'];
+    try {
+      ({ webhook } = await app());
+    } catch (error) {
+      createLogger().error('router cannot start: check its settings', { error });
+      return jsonResponse(500, { error: 'misconfigured', message: 'the router is misconfigured; see its logs' });
+    }
+    const budgetMs = context ? context.getRemainingTimeInMillis() - LAMBDA_MARGIN_MS : undefined;
+    try {
+      return await webhook(
+        {
+          method: event.requestContext?.http?.method ?? 'UNKNOWN',
+          headers: event.headers ?? {},
+          body: event.body,
+          isBase64Encoded: event.isBase64Encoded === true,
+          sourceIp: event.requestContext?.http?.sourceIp,
+        },
+        budgetMs,
+      );
+    } catch (error) {
+      createLogger().error('request failed unexpectedly', { error });
+      return jsonResponse(500, { error: 'internal_error', message: 'the router failed; see its logs' });
+    }
+  };
+}

@@ -1,0 +1,33 @@
+// The webhook body: JSON, then Retell's inbound event schema, with errors that name the field and the reason.
+import { describeIssues } from '../describeIssues';
+import { type InboundEvent, InboundEventSchema, type InboundKind } from '../retell/schemas';
+import { RequestError } from './errors';
+
+export interface InboundContact {
+  kind: InboundKind;
+  fromNumber: string;
+  toNumber: string;
+}
+
+const KINDS: readonly string[] = ['call_inbound', 'chat_inbound'];
+
+export function parseInboundEvent(text: string): InboundContact {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new RequestError('invalid_json', `request body is not valid JSON: ${(error as Error).message.slice(0, 200)}`);
+  }
+  const event = (json as { event?: unknown } | null)?.event;
+  if (typeof json === 'object' && json !== null && !Array.isArray(json) && !KINDS.includes(event as string)) {
+    throw new RequestError('invalid_payload', `event: must be one of ${KINDS.join(', ')}`);
+  }
+  const parsed = InboundEventSchema.safeParse(json);
+  if (!parsed.success) throw new RequestError('invalid_payload', describeIssues(parsed.error.issues));
+  const contact = contactOf(parsed.data);
+  return { kind: parsed.data.event, fromNumber: contact.from_number, toNumber: contact.to_number };
+}
+
+function contactOf(event: InboundEvent): { from_number: string; to_number: string } {
+  return event.event === 'call_inbound' ? event.call_inbound : event.chat_inbound;
+}
