@@ -1,0 +1,95 @@
+// The whole router on real local servers: dynalite for the cache table and the Retell stand-in, both on loopback.
+import { readFileSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { LambdaFunctionURLResult } from 'aws-lambda';
+import { functionUrlEvent } from '../../infra/local/functionUrlEvent';
+import { createCacheTable, type LocalDynamo, startLocalDynamo } from '../../infra/local/localDynamo';
+import { type RetellStandIn, startRetellStandIn } from '../../infra/local/retellStandIn';
+import { type App, createApp } from '../../lib/app';
+import { createLogger, type LogLevel } from '../../lib/logger';
+import type { InboundKind } from '../../lib/retell/schemas';
+import { createFunctionUrlHandler, type FunctionUrlHandler } from '../../lib/webhook/functionUrl';
+import { sign, TEST_API_KEY } from './signing';
+
+export const TABLE_NAME = 'retell-router-test';
+
+type Config = { phone_number: string } & Record<string, unknown>;
+
+export const FIXTURES: Config[] = JSON.parse(
+  readFileSync(new URL('../../infra/fixtures/phone-numbers.json', import.meta.url), 'utf8'),
+);
+
+export interface LogRecord {
+  level: LogLevel;
+  message: string;
+  [field: string]: unknown;
+}
+
+export interface Harness {
+  dynamo: LocalDynamo;
+  retell: RetellStandIn;
+  dynamodb: DynamoDBClient;
+  app: App;
+  handler: FunctionUrlHandler;
+  logs: LogRecord[];
+  /** Posts a webhook signed with the test key, as Retell would. */
+  send(kind: InboundKind, from: string, to: string): Promise<LambdaFunctionURLResult>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** Extra router environment, e.g. { ROUTER_SEED: '7' }. */
+  env?: Record<string, string>;
+  configs?: Config[];
+  clock?: () => number;
+  /** Point the router at this DynamoDB endpoint instead of the harness's dynalite. */
+  dynamoEndpoint?: string;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dynamo = await startLocalDynamo();
+  await createCacheTable(dynamo.endpoint, TABLE_NAME);
+  const retell = await startRetellStandIn(TEST_API_KEY, options.configs ?? FIXTURES);
+  const dynamodb = new DynamoDBClient({
+    endpoint: options.dynamoEndpoint ?? dynamo.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 2,
+  });
+  const logs: LogRecord[] = [];
+  const app = await createApp(
+    {
+      RETELL_API_KEY: TEST_API_KEY,
+      RETELL_BASE_URL: retell.baseUrl,
+      CACHE_TABLE_NAME: TABLE_NAME,
+      ROUTER_SEED: '1',
+      ...options.env,
+    },
+    {
+      dynamodb,
+      logger: createLogger('debug', (_level, line) => logs.push(JSON.parse(line))),
+      ...(options.clock ? { clock: options.clock } : {}),
+    },
+  );
+  const handler = createFunctionUrlHandler(async () => app);
+  return {
+    dynamo,
+    retell,
+    dynamodb,
+    app,
+    handler,
+    logs,
+    async send(kind, from, to) {
+      const body = JSON.stringify({ event: kind, [kind]: { from_number: from, to_number: to } });
+      const signature = await sign(body, (options.clock ?? Date.now)());
+      return handler(
+        functionUrlEvent({ body, headers: { 'content-type': 'application/json', 'x-retell-signature': signature } }),
+      );
+    },
+    async close() {
+      dynamodb.destroy();
+      await retell.close();
+      await dynamo.close();
+    },
+  };
+}
