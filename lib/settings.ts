@@ -1,9 +1,10 @@
 // Environment → validated settings, read once per container. Secrets are kept out of every message.
 
+import * as z from 'zod/mini';
 import { describeIssues } from './describeIssues';
 import type { LogLevel } from './logger';
 import { parseSourceAllowlist, type SourceAllowlist } from './webhook/sourceAllowlist';
-import { z } from './zod';
+import './zodMessages';
 
 const seconds = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.minimum(0)), fallback);
 const optionalText = z.optional(z.string().check(z.trim(), z.minLength(1)));

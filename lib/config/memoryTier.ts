@@ -1,5 +1,6 @@
 // The container's own tier: a size-bounded LRU whose entries also carry how long memory may answer alone.
-import { LRUCache } from 'lru-cache';
+// mnemonist's LRU is the one the AWS SDK already bundles, so the bound costs no extra bytes.
+import LRUCache from 'mnemonist/lru-cache';
 import { type CachedConfig, isFresh } from './cachedConfig';
 
 interface MemoryEntry {
@@ -11,7 +12,7 @@ export class MemoryTier {
   private readonly entries: LRUCache<string, MemoryEntry>;
 
   constructor(maxEntries: number) {
-    this.entries = new LRUCache({ max: maxEntries });
+    this.entries = new LRUCache(maxEntries);
   }
 
   /** The entry when it is fresh and memory may still answer for it. */

@@ -1,5 +1,6 @@
 // Zod schemas of what Retell sends us and what its API returns: the single source of these shapes' types.
-import { z } from '../zod';
+import * as z from 'zod/mini';
+import '../zodMessages';
 
 export const E164 = z.string().check(z.regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 number such as +14155550123'));
 
