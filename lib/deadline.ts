@@ -16,7 +16,8 @@ export class Deadline {
 
   /** A signal that aborts at the deadline, or after `capMs` if that comes first. */
   signal(capMs = Number.POSITIVE_INFINITY): AbortSignal {
-    return AbortSignal.timeout(Math.min(this.remaining(), capMs));
+    // AbortSignal.timeout takes whole milliseconds only; an injected clock may not give them.
+    return AbortSignal.timeout(Math.ceil(Math.min(this.remaining(), capMs)));
   }
 
   /** Settles like `promise`, or with `onExpiry()` once the deadline passes first. */

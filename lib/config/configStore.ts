@@ -5,7 +5,7 @@ import type { PhoneNumberSource } from '../retell/phoneNumberClient';
 import type { PhoneNumber } from '../retell/schemas';
 import { compileRoutingPlan, type RoutingPlan } from '../routing/plan';
 import { type CachedConfig, isFresh, isUsable } from './cachedConfig';
-import type { ConfigTable, StoredConfig } from './configTable';
+import { type ConfigTable, MalformedItemError, type StoredConfig } from './configTable';
 import type { MemoryTier } from './memoryTier';
 
 export type ConfigSource = 'memory' | 'dynamodb' | 'retell' | 'stale';
@@ -58,15 +58,23 @@ export class ConfigStore {
   private async load(phoneNumber: string, deadline: Deadline): Promise<ConfigLookup> {
     const { memory, table, upstream, logger } = this.options;
     let stale = memory.any(phoneNumber);
+    let tableReachable = true;
 
     try {
       const stored = await table.get(phoneNumber, deadline.signal(this.options.tableTimeoutMs));
       if (stored !== undefined) {
         const entry = this.fromStored(stored);
         if (isFresh(entry, this.clock())) return this.remember(phoneNumber, entry, 'dynamodb');
-        if (stale === undefined || entry.fetchedAt > stale.fetchedAt) stale = entry;
+        if (stale === undefined || entry.fetchedAt > stale.fetchedAt) {
+          stale = entry;
+          // Kept for stale-if-error only (memory never answers alone with it), so a deadline that comes before
+          // Retell's answer finds it too.
+          memory.set(phoneNumber, entry, 0);
+        }
       }
     } catch (error) {
+      // A malformed item is replaced by the write below; a table that could not be read is not waited on again.
+      tableReachable = error instanceof MalformedItemError;
       logger.warn('cache table read failed; asking Retell', { phoneNumber, error });
     }
 
@@ -89,14 +97,20 @@ export class ConfigStore {
       expiresAt: now + this.options.configTtlMs + this.options.staleIfErrorMs,
     };
     const entry = this.fromStored(stored);
-    // Written before answering: a Lambda container may be frozen as soon as the answer is out.
-    try {
-      const written = await table.put(stored, deadline.signal(this.options.tableTimeoutMs));
-      if (!written) logger.info('cache table holds a newer config; kept it', { phoneNumber });
-    } catch (error) {
-      logger.warn('cache table write failed', { phoneNumber, error });
-    }
+    // Written before answering, as a Lambda container may be frozen once the answer is out; skipped when the read
+    // has just failed, so a table that is down costs the caller one timeout, not two.
+    if (tableReachable) await this.write(stored, deadline);
     return this.remember(phoneNumber, entry, 'retell');
+  }
+
+  private async write(stored: StoredConfig, deadline: Deadline): Promise<void> {
+    const phoneNumber = stored.config.phone_number;
+    try {
+      const written = await this.options.table.put(stored, deadline.signal(this.options.tableTimeoutMs));
+      if (!written) this.options.logger.info('cache table holds a newer config; kept it', { phoneNumber });
+    } catch (error) {
+      this.options.logger.warn('cache table write failed', { phoneNumber, error });
+    }
   }
 
   private fromStored(stored: StoredConfig): CachedConfig {
@@ -126,7 +140,7 @@ export class ConfigStore {
     if (candidate !== undefined && isUsable(candidate, now)) {
       logger.warn(`${reason}; routing with a stale config`, { phoneNumber, fetchedAt: candidate.fetchedAt, error });
       // Serve it alone for a while, so a Retell outage does not cost every caller a timeout.
-      const retryAt = now + REFRESH_RETRY_MS;
+      const retryAt = Math.min(now + REFRESH_RETRY_MS, candidate.usableUntil);
       memory.set(phoneNumber, { ...candidate, freshUntil: retryAt }, retryAt);
       return found(candidate, 'stale');
     }

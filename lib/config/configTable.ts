@@ -28,13 +28,21 @@ export class ConfigTableError extends Error {
   }
 }
 
+/** The item is there but no longer matches the schema: the next config written replaces it. */
+export class MalformedItemError extends ConfigTableError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'MalformedItemError';
+  }
+}
+
 export class ConfigTable {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
   ) {}
 
-  /** The stored config, or undefined when there is none or it no longer matches the schema. Throws ConfigTableError. */
+  /** The stored config, or undefined when there is none. Throws ConfigTableError (MalformedItemError for a bad item). */
   async get(phoneNumber: string, signal: AbortSignal): Promise<StoredConfig | undefined> {
     let output: GetItemCommandOutput;
     try {
@@ -51,7 +59,7 @@ export class ConfigTable {
     const expiresAt = Number(item[TTL_ATTRIBUTE]?.N) * 1000;
     const parsed = PhoneNumberSchema.safeParse(parseJson(item.config?.S));
     if (!parsed.success || !Number.isFinite(fetchedAt) || !Number.isFinite(expiresAt)) {
-      throw new ConfigTableError(
+      throw new MalformedItemError(
         `item ${phoneNumber} is malformed${parsed.success ? '' : `: ${describeIssues(parsed.error.issues)}`}`,
       );
     }

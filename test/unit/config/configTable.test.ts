@@ -1,0 +1,173 @@
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  DynamoDBServiceException,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigTable, ConfigTableError, MalformedItemError, type StoredConfig } from '../../../lib/config/configTable';
+import type { PhoneNumber } from '../../../lib/retell/schemas';
+
+const TABLE = 'config-table';
+const NUMBER = '+14155550100';
+const MODIFIED = 1_780_000_000_000;
+const FETCHED_AT = 1_790_000_000_123;
+// fetched + 300 s fresh + 86,400 s stale-if-error, in ms, not on a whole second.
+const EXPIRES_AT = FETCHED_AT + 300_000 + 86_400_000;
+
+const CONFIG: PhoneNumber = {
+  phone_number: NUMBER,
+  phone_number_type: 'retell-twilio',
+  last_modification_timestamp: MODIFIED,
+  allowed_inbound_country_list: ['US', 'CA'],
+  inbound_agents: [
+    { agent_id: 'agent_a', weight: 0.8, agent_version: 3 },
+    { agent_id: 'agent_b', weight: 0.2, agent_version: 'prod' },
+  ],
+};
+
+const STORED: StoredConfig = { config: CONFIG, fetchedAt: FETCHED_AT, expiresAt: EXPIRES_AT };
+
+const ITEM = {
+  phone_number: { S: NUMBER },
+  config: { S: JSON.stringify(CONFIG) },
+  last_modification_timestamp: { N: String(MODIFIED) },
+  fetched_at: { N: String(FETCHED_AT) },
+  // 1,790,086,700.123 s, rounded up: DynamoDB may delete the item only once the stale-if-error period is over.
+  expires_at: { N: '1790086701' },
+};
+
+const ddbMock = mockClient(DynamoDBClient);
+const table = new ConfigTable(new DynamoDBClient({}), TABLE);
+const signal = () => new AbortController().signal;
+
+afterEach(() => {
+  ddbMock.reset();
+});
+
+describe('ConfigTable.put', () => {
+  it('writes the whole item, expiry in epoch seconds, unless the table holds a newer config', async () => {
+    ddbMock.on(PutItemCommand).resolves({});
+
+    await expect(table.put(STORED, signal())).resolves.toBe(true);
+
+    expect(ddbMock).toHaveReceivedCommandExactlyOnceWith(PutItemCommand, {
+      TableName: TABLE,
+      Item: ITEM,
+      ConditionExpression: 'attribute_not_exists(#key) OR #modified <= :modified',
+      ExpressionAttributeNames: { '#key': 'phone_number', '#modified': 'last_modification_timestamp' },
+      ExpressionAttributeValues: { ':modified': { N: String(MODIFIED) } },
+    });
+  });
+
+  it('passes the caller signal on to the SDK', async () => {
+    ddbMock.on(PutItemCommand).resolves({});
+    const controller = new AbortController();
+
+    await table.put(STORED, controller.signal);
+
+    // The options send() was given, which the mock's typings leave out.
+    const [, options] = ddbMock.send.getCall(0).args as unknown[] as [unknown, { abortSignal?: AbortSignal }];
+    expect(options.abortSignal).toBe(controller.signal);
+  });
+
+  it('answers false when the condition fails: the table holds a newer config', async () => {
+    ddbMock
+      .on(PutItemCommand)
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+
+    await expect(table.put(STORED, signal())).resolves.toBe(false);
+  });
+
+  it.each([
+    ['a service error', new DynamoDBServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: {} })],
+    ['a network error', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })],
+    ['an abort', new DOMException('This operation was aborted', 'AbortError')],
+  ])('wraps %s into a ConfigTableError with its cause', async (_name, failure) => {
+    ddbMock.on(PutItemCommand).rejects(failure);
+
+    const error = await table.put(STORED, signal()).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ConfigTableError);
+    expect(error).toMatchObject({ name: 'ConfigTableError', message: `PutItem ${NUMBER} failed`, cause: failure });
+  });
+});
+
+describe('ConfigTable.get', () => {
+  it('reads the item by its phone_number key', async () => {
+    ddbMock.on(GetItemCommand).resolves({ Item: ITEM });
+
+    await table.get(NUMBER, signal());
+
+    expect(ddbMock).toHaveReceivedCommandExactlyOnceWith(GetItemCommand, {
+      TableName: TABLE,
+      Key: { phone_number: { S: NUMBER } },
+    });
+  });
+
+  it('returns the stored config, with the expiry back in ms on a whole second', async () => {
+    ddbMock.on(GetItemCommand).resolves({ Item: ITEM });
+
+    await expect(table.get(NUMBER, signal())).resolves.toEqual({
+      config: CONFIG,
+      fetchedAt: FETCHED_AT,
+      expiresAt: 1_790_086_701_000,
+    });
+  });
+
+  it('keeps fields our schema does not name, as Retell adds fields over time', async () => {
+    const config = { ...CONFIG, a_field_from_later: { x: 1 } };
+    ddbMock.on(GetItemCommand).resolves({ Item: { ...ITEM, config: { S: JSON.stringify(config) } } });
+
+    await expect(table.get(NUMBER, signal())).resolves.toMatchObject({ config });
+  });
+
+  it('returns undefined when there is no item', async () => {
+    ddbMock.on(GetItemCommand).resolves({});
+
+    await expect(table.get(NUMBER, signal())).resolves.toBeUndefined();
+  });
+
+  it('wraps a failed read into a ConfigTableError with its cause', async () => {
+    const failure = new Error('socket hang up');
+    ddbMock.on(GetItemCommand).rejects(failure);
+
+    const error = await table.get(NUMBER, signal()).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ConfigTableError);
+    // Not a malformed item: the store must tell a table it cannot read from one it should overwrite.
+    expect(error).not.toBeInstanceOf(MalformedItemError);
+    expect(error).toMatchObject({ name: 'ConfigTableError', message: `GetItem ${NUMBER} failed`, cause: failure });
+  });
+
+  const { fetched_at: _fetchedAt, expires_at: _expiresAt, config: _config, ...keyOnly } = ITEM;
+  it.each([
+    ['config is not JSON', { ...ITEM, config: { S: '{not json' } }],
+    ['config is missing', { ...keyOnly, fetched_at: ITEM.fetched_at, expires_at: ITEM.expires_at }],
+    ['config breaks the schema', { ...ITEM, config: { S: JSON.stringify({ ...CONFIG, inbound_agents: [{}] }) } }],
+    ['fetched_at is missing', { ...keyOnly, config: ITEM.config, expires_at: ITEM.expires_at }],
+    ['expires_at is missing', { ...keyOnly, config: ITEM.config, fetched_at: ITEM.fetched_at }],
+    ['fetched_at is not a number', { ...ITEM, fetched_at: { N: 'soon' } }],
+    ['expires_at is a string attribute', { ...ITEM, expires_at: { S: '1790086701' } }],
+  ])('throws a MalformedItemError, a ConfigTableError, when %s', async (_case, item) => {
+    ddbMock.on(GetItemCommand).resolves({ Item: item });
+
+    const error = await table.get(NUMBER, signal()).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(MalformedItemError);
+    expect(error).toBeInstanceOf(ConfigTableError);
+    expect(error).toMatchObject({
+      name: 'MalformedItemError',
+      message: expect.stringContaining(`item ${NUMBER} is malformed`),
+    });
+  });
+
+  it('says which field of a malformed config is wrong', async () => {
+    const config = JSON.stringify({ ...CONFIG, inbound_agents: [{ agent_id: '', weight: 1 }] });
+    ddbMock.on(GetItemCommand).resolves({ Item: { ...ITEM, config: { S: config } } });
+
+    await expect(table.get(NUMBER, signal())).rejects.toThrow(/inbound_agents\.0\.agent_id/);
+  });
+});
