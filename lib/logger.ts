@@ -22,7 +22,15 @@ const consoleSink: LogSink = (level, line) => {
 export function createLogger(minLevel: LogLevel = 'info', sink: LogSink = consoleSink): Logger {
   const write = (level: LogLevel) => (message: string, fields?: LogFields) => {
     if (RANK[level] < RANK[minLevel]) return;
-    sink(level, JSON.stringify({ level, message, timestamp: new Date().toISOString(), ...fields }, errorFields));
+    const timestamp = new Date().toISOString();
+    let line: string;
+    try {
+      line = JSON.stringify({ level, message, timestamp, ...fields }, errorFields);
+    } catch (error) {
+      // Logging runs on the failure paths too: a field that cannot be written (a BigInt, a cycle) must not throw there.
+      line = JSON.stringify({ level, message, timestamp, logError: `fields not logged: ${(error as Error).message}` });
+    }
+    sink(level, line);
   };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

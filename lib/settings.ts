@@ -57,7 +57,10 @@ export class SettingsError extends Error {
 }
 
 export function parseSettings(env: Record<string, string | undefined>): Settings {
-  const blankless = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  // Blank counts as unset: a number coerced from whitespace would silently be 0.
+  const blankless = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
   const result = EnvSchema.safeParse(blankless);
   if (!result.success) {
     // Only names and reasons: a value may be a secret.

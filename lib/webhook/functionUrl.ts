@@ -1,13 +1,13 @@
 // Lambda Function URL (payload 2.0) ⇄ the inbound webhook: the only place that knows the Lambda event shape.
-import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { type App, getApp } from '../app';
 import { createLogger } from '../logger';
-import { jsonResponse } from './httpResponse';
+import { type HttpResponse, jsonResponse } from './httpResponse';
 
 /** Time kept back from Lambda's own timeout, so an answer always leaves before the function is stopped. */
 const LAMBDA_MARGIN_MS = 200;
 
-export type FunctionUrlHandler = (event: LambdaFunctionURLEvent, context?: Context) => Promise<LambdaFunctionURLResult>;
+export type FunctionUrlHandler = (event: LambdaFunctionURLEvent, context?: Context) => Promise<HttpResponse>;
 
 export function createFunctionUrlHandler(app: () => Promise<App> = getApp): FunctionUrlHandler {
   return async (event, context) => {

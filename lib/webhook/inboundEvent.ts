@@ -18,8 +18,11 @@ export function parseInboundEvent(text: string): InboundContact {
   } catch (error) {
     throw new RequestError('invalid_json', `request body is not valid JSON: ${(error as Error).message.slice(0, 200)}`);
   }
-  const event = (json as { event?: unknown } | null)?.event;
-  if (typeof json === 'object' && json !== null && !Array.isArray(json) && !KINDS.includes(event as string)) {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    const received = json === null ? 'null' : Array.isArray(json) ? 'array' : typeof json;
+    throw new RequestError('invalid_payload', `body: must be a JSON object, received ${received}`);
+  }
+  if (!KINDS.includes((json as { event?: unknown }).event as string)) {
     throw new RequestError('invalid_payload', `event: must be one of ${KINDS.join(', ')}`);
   }
   const parsed = InboundEventSchema.safeParse(json);

@@ -8,25 +8,24 @@ export interface SourceAllowlist {
 /** Parses comma-separated IPv4/IPv6 addresses and CIDR ranges; throws on the first entry that is neither. */
 export function parseSourceAllowlist(spec: string): SourceAllowlist {
   const list = new BlockList();
-  for (const entry of spec
+  const entries = spec
     .split(',')
     .map((part) => part.trim())
-    .filter(Boolean)) {
+    .filter(Boolean);
+  // An empty list would refuse every request: a typo, not a policy.
+  if (entries.length === 0) throw new Error('ALLOWED_SOURCE_IPS: names no IP address or CIDR range');
+  for (const entry of entries) {
     const [address = '', prefix, extra] = entry.split('/');
     const family = isIP(address);
-    const bits = prefix === undefined ? undefined : Number(prefix);
-    const maxBits = family === 6 ? 128 : 32;
-    if (
-      family === 0 ||
-      extra !== undefined ||
-      (bits !== undefined && !(Number.isInteger(bits) && bits >= 0 && bits <= maxBits)) ||
-      prefix === ''
-    ) {
+    // Decimal digits only: Number() would also take '0x8', '8e0' or ' 8'.
+    const validPrefix =
+      prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (family === 0 || extra !== undefined || !validPrefix) {
       throw new Error(`ALLOWED_SOURCE_IPS: "${entry}" is not an IP address or CIDR range`);
     }
     const type = family === 6 ? 'ipv6' : 'ipv4';
-    if (bits === undefined) list.addAddress(address, type);
-    else list.addSubnet(address, bits, type);
+    if (prefix === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, Number(prefix), type);
   }
   return {
     allows(sourceIp) {

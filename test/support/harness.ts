@@ -1,7 +1,6 @@
 // The whole router on real local servers: dynalite for the cache table and the Retell stand-in, both on loopback.
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { LambdaFunctionURLResult } from 'aws-lambda';
 import { functionUrlEvent } from '../../infra/local/functionUrlEvent';
 import { createCacheTable, type LocalDynamo, startLocalDynamo } from '../../infra/local/localDynamo';
 import { type RetellStandIn, startRetellStandIn } from '../../infra/local/retellStandIn';
@@ -9,6 +8,7 @@ import { type App, createApp } from '../../lib/app';
 import { createLogger, type LogLevel } from '../../lib/logger';
 import type { InboundKind } from '../../lib/retell/schemas';
 import { createFunctionUrlHandler, type FunctionUrlHandler } from '../../lib/webhook/functionUrl';
+import type { HttpResponse } from '../../lib/webhook/httpResponse';
 import { sign, TEST_API_KEY } from './signing';
 
 export const TABLE_NAME = 'retell-router-test';
@@ -33,7 +33,7 @@ export interface Harness {
   handler: FunctionUrlHandler;
   logs: LogRecord[];
   /** Posts a webhook signed with the test key, as Retell would. */
-  send(kind: InboundKind, from: string, to: string): Promise<LambdaFunctionURLResult>;
+  send(kind: InboundKind, from: string, to: string): Promise<HttpResponse>;
   close(): Promise<void>;
 }
 

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { compileRoutingPlan } from '../../../lib/routing/plan';
+import { choose } from '../../../lib/routing/weightedChoice';
+import { phoneNumber } from './helpers';
+
+const WEIGHTED = {
+  call: [
+    { agent_id: 'agent_call_a', weight: 0.75, agent_version: 3 },
+    { agent_id: 'agent_call_b', weight: 0.25, agent_version: 'prod' },
+  ],
+  sms: [{ agent_id: 'agent_sms', weight: 1 }],
+};
+const LEGACY = {
+  inbound_agent_id: 'agent_legacy_call',
+  inbound_agent_version: 7,
+  inbound_sms_agent_id: 'agent_legacy_sms',
+  inbound_sms_agent_version: 'latest',
+};
+
+describe('compileRoutingPlan', () => {
+  it('keeps the number and its modification time', () => {
+    const plan = compileRoutingPlan(phoneNumber({ phone_number: '+14165550100', last_modification_timestamp: 42 }));
+    expect(plan.phoneNumber).toBe('+14165550100');
+    expect(plan.lastModified).toBe(42);
+  });
+
+  it('routes calls over inbound_agents and SMS over inbound_sms_agents, with their weights', () => {
+    const plan = compileRoutingPlan(
+      phoneNumber({ inbound_agents: WEIGHTED.call, inbound_sms_agents: WEIGHTED.sms, ...LEGACY }),
+    );
+    expect(plan.agents.call_inbound?.items).toStrictEqual([
+      { agentId: 'agent_call_a', agentVersion: 3 },
+      { agentId: 'agent_call_b', agentVersion: 'prod' },
+    ]);
+    expect(plan.agents.call_inbound?.cumulative).toEqual([0.75, 1]);
+    expect(plan.agents.chat_inbound?.items).toStrictEqual([{ agentId: 'agent_sms' }]);
+    expect(plan.warnings).toEqual([]);
+  });
+
+  it.each([
+    { name: 'absent', lists: {} },
+    { name: 'null', lists: { inbound_agents: null, inbound_sms_agents: null } },
+    { name: 'empty', lists: { inbound_agents: [], inbound_sms_agents: [] } },
+  ])('falls back to the legacy single agents when the weighted lists are $name', ({ lists }) => {
+    const plan = compileRoutingPlan(phoneNumber({ ...lists, ...LEGACY }));
+    expect(plan.agents.call_inbound?.items).toStrictEqual([{ agentId: 'agent_legacy_call', agentVersion: 7 }]);
+    expect(plan.agents.chat_inbound?.items).toStrictEqual([{ agentId: 'agent_legacy_sms', agentVersion: 'latest' }]);
+    expect(choose(required(plan.agents.call_inbound), 0.999)).toStrictEqual({
+      agentId: 'agent_legacy_call',
+      agentVersion: 7,
+    });
+  });
+
+  it('falls back per kind: a weighted call list does not hide the legacy SMS agent', () => {
+    const plan = compileRoutingPlan(phoneNumber({ inbound_agents: WEIGHTED.call, ...LEGACY }));
+    expect(plan.agents.call_inbound?.items.map((agent) => agent.agentId)).toEqual(['agent_call_a', 'agent_call_b']);
+    expect(plan.agents.chat_inbound?.items).toStrictEqual([{ agentId: 'agent_legacy_sms', agentVersion: 'latest' }]);
+  });
+
+  it.each([
+    { name: 'absent', legacy: {} },
+    { name: 'null', legacy: { inbound_agent_id: null, inbound_sms_agent_id: null } },
+    { name: 'empty', legacy: { inbound_agent_id: '', inbound_sms_agent_id: '' } },
+  ])('names no agent when the weighted lists are empty and the legacy ids are $name', ({ legacy }) => {
+    const plan = compileRoutingPlan(phoneNumber({ inbound_agents: [], ...legacy }));
+    expect(plan.agents).toEqual({ call_inbound: undefined, chat_inbound: undefined });
+  });
+
+  it.each([
+    { version: 4, agent: { agentId: 'agent_x', agentVersion: 4 } },
+    { version: 0, agent: { agentId: 'agent_x', agentVersion: 0 } },
+    { version: 'prod', agent: { agentId: 'agent_x', agentVersion: 'prod' } },
+    { version: null, agent: { agentId: 'agent_x' } },
+    { version: undefined, agent: { agentId: 'agent_x' } },
+  ])('passes the agent_version $version through unchanged', ({ version, agent }) => {
+    const weighted = compileRoutingPlan(
+      phoneNumber({ inbound_agents: [{ agent_id: 'agent_x', weight: 1, agent_version: version }] }),
+    );
+    const legacy = compileRoutingPlan(
+      phoneNumber({ inbound_sms_agent_id: 'agent_x', inbound_sms_agent_version: version }),
+    );
+    expect(weighted.agents.call_inbound?.items).toStrictEqual([agent]);
+    expect(legacy.agents.chat_inbound?.items).toStrictEqual([agent]);
+  });
+
+  it.each([
+    { list: ['US', 'CA'], allowed: new Set(['US', 'CA']) },
+    { list: ['gb', 'Fr'], allowed: new Set(['GB', 'FR']) },
+    { list: [], allowed: undefined },
+    { list: null, allowed: undefined },
+    { list: undefined, allowed: undefined },
+  ])('turns the country list $list into $allowed', ({ list, allowed }) => {
+    const plan = compileRoutingPlan(phoneNumber({ allowed_inbound_country_list: list }));
+    expect(plan.allowedCountries).toEqual(allowed);
+  });
+
+  it('reads only the inbound country list', () => {
+    const plan = compileRoutingPlan(phoneNumber({ allowed_outbound_country_list: ['US'] }));
+    expect(plan.allowedCountries).toBeUndefined();
+  });
+
+  it.each([[[1]], [[0.5, 0.5]], [[0.7, 0.2, 0.1]], [[0.1, 0.2, 0.3, 0.4]], [[0.6, 0.3, 0.1]]])(
+    'does not warn when the weights %j add up to 1, float rounding aside',
+    (weights) => {
+      const agents = weights.map((weight, i) => ({ agent_id: `agent_${i}`, weight }));
+      const plan = compileRoutingPlan(phoneNumber({ inbound_agents: agents, inbound_sms_agents: agents }));
+      expect(plan.warnings).toEqual([]);
+    },
+  );
+
+  it.each([
+    { field: 'inbound_agents', weights: [0.5, 0.3], total: '0.8' },
+    { field: 'inbound_sms_agents', weights: [0.6, 0.6], total: '1.2' },
+  ])('warns when the $field weights $weights do not add up to 1, and uses them in proportion', (row) => {
+    const agents = row.weights.map((weight, i) => ({ agent_id: `agent_${i}`, weight }));
+    const plan = compileRoutingPlan(phoneNumber({ [row.field]: agents }));
+    expect(plan.warnings).toHaveLength(1);
+    expect(plan.warnings[0]).toContain(row.field);
+    expect(plan.warnings[0]).toContain(row.total);
+    const choice = required(row.field === 'inbound_agents' ? plan.agents.call_inbound : plan.agents.chat_inbound);
+    // The first agent's share of the draws is its weight over the total: draws either side of it land on either agent.
+    const share = (row.weights[0] as number) / Number(row.total);
+    expect(choose(choice, share - 0.01)?.agentId).toBe('agent_0');
+    expect(choose(choice, share + 0.01)?.agentId).toBe('agent_1');
+  });
+});
+
+function required<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('expected a weighted choice');
+  return value;
+}

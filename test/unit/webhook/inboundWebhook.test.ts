@@ -1,0 +1,365 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionUrlEvent } from '../../../infra/local/functionUrlEvent';
+import type { InboundKind } from '../../../lib/retell/schemas';
+import type { HttpResponse } from '../../../lib/webhook/httpResponse';
+import { type Harness, startHarness, TABLE_NAME } from '../../support/harness';
+import { sign } from '../../support/signing';
+
+const FRONT_DESK = '+14155550100'; // weighted 0.8/0.2 calls, one SMS agent, US and CA callers only
+const US_ONLY = '+14155550101'; // one call agent, no SMS agent
+const LEGACY = '+14155550102'; // legacy single-agent fields only
+const NO_AGENT = '+14155550103';
+const LONDON = '+442071838750'; // SMS agents only, GB and IE callers
+const UNKNOWN = '+14155550999';
+
+const US_CALLER = '+12125550123';
+const CA_CALLER = '+14165550123';
+const GB_CALLER = '+442079460000';
+const FR_CALLER = '+33612345678';
+
+const MINUTE = 60_000;
+
+function answer({ statusCode, headers, body }: HttpResponse): unknown {
+  expect(statusCode).toBe(200);
+  expect(headers['content-type']).toBe('application/json');
+  return JSON.parse(body);
+}
+
+async function tableItems(harness: Harness): Promise<number> {
+  const { Count } = await harness.dynamodb.send(new ScanCommand({ TableName: TABLE_NAME }));
+  return Count ?? 0;
+}
+
+function event(kind: InboundKind, from: string, to: string): string {
+  return JSON.stringify({ event: kind, [kind]: { from_number: from, to_number: to } });
+}
+
+describe('createInboundWebhook: routing decisions, end to end', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ env: { ROUTER_SEED: '1' } });
+  });
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  it('spreads calls over the weighted agents, with their versions, asking Retell once', async () => {
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 500; i++) {
+      const body = answer(await harness.send('call_inbound', US_CALLER, FRONT_DESK));
+      const key = JSON.stringify(body);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    const stable = '{"call_inbound":{"override_agent_id":"agent_frontdesk_stable","override_agent_version":3}}';
+    const candidate =
+      '{"call_inbound":{"override_agent_id":"agent_frontdesk_candidate","override_agent_version":"prod"}}';
+    expect([...counts.keys()].sort()).toEqual([candidate, stable].sort());
+    const share = (counts.get(stable) ?? 0) / 500;
+    expect(share).toBeGreaterThan(0.72);
+    expect(share).toBeLessThan(0.88);
+    expect(harness.retell.requests.get(FRONT_DESK)).toBe(1);
+    expect(await tableItems(harness)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('routes a caller from an allowed country by numbering plan: +1 416 is Canada', async () => {
+    expect(answer(await harness.send('call_inbound', CA_CALLER, FRONT_DESK))).toEqual({
+      call_inbound: {
+        override_agent_id: expect.stringMatching(/^agent_frontdesk_/),
+        override_agent_version: expect.anything(),
+      },
+    });
+  });
+
+  it.each([
+    ['from the United Kingdom', GB_CALLER],
+    ['from France', FR_CALLER],
+  ])('rejects a call %s with exactly {"call_inbound":{"reject":true}}', async (_name, caller) => {
+    const result = await harness.send('call_inbound', caller, FRONT_DESK);
+    expect(result.body).toBe('{"call_inbound":{"reject":true}}');
+  });
+
+  it('rejects a Canadian caller on a US-only number', async () => {
+    expect(answer(await harness.send('call_inbound', CA_CALLER, US_ONLY))).toEqual({ call_inbound: { reject: true } });
+    expect(answer(await harness.send('call_inbound', US_CALLER, US_ONLY))).toEqual({
+      call_inbound: { override_agent_id: 'agent_us_sales' },
+    });
+  });
+
+  it('answers an SMS under chat_inbound with the SMS agent', async () => {
+    expect(answer(await harness.send('chat_inbound', US_CALLER, FRONT_DESK))).toEqual({
+      chat_inbound: { override_agent_id: 'agent_sms_concierge' },
+    });
+    expect(answer(await harness.send('chat_inbound', GB_CALLER, FRONT_DESK))).toEqual({
+      chat_inbound: { reject: true },
+    });
+  });
+
+  it('picks among weighted SMS agents and leaves calls alone on an SMS-only number', async () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 40; i++)
+      seen.add(JSON.stringify(answer(await harness.send('chat_inbound', GB_CALLER, LONDON))));
+    expect([...seen].sort()).toEqual([
+      '{"chat_inbound":{"override_agent_id":"agent_uk_sms_a"}}',
+      '{"chat_inbound":{"override_agent_id":"agent_uk_sms_b","override_agent_version":2}}',
+    ]);
+    expect(answer(await harness.send('call_inbound', GB_CALLER, LONDON))).toEqual({ call_inbound: {} });
+  });
+
+  it('falls back to the legacy single-agent fields', async () => {
+    expect(answer(await harness.send('call_inbound', US_CALLER, LEGACY))).toEqual({
+      call_inbound: { override_agent_id: 'agent_legacy_receptionist', override_agent_version: 7 },
+    });
+    expect(answer(await harness.send('chat_inbound', US_CALLER, LEGACY))).toEqual({
+      chat_inbound: { override_agent_id: 'agent_legacy_sms' },
+    });
+  });
+
+  it('answers {} when the number names no agent, so Retell uses its own binding', async () => {
+    expect(answer(await harness.send('call_inbound', GB_CALLER, NO_AGENT))).toEqual({ call_inbound: {} });
+    expect(answer(await harness.send('chat_inbound', US_CALLER, US_ONLY))).toEqual({ chat_inbound: {} });
+  });
+
+  it('answers {} for a number Retell does not know, remembers that, and stores nothing', async () => {
+    const before = await tableItems(harness);
+    expect(answer(await harness.send('call_inbound', US_CALLER, UNKNOWN))).toEqual({ call_inbound: {} });
+    expect(answer(await harness.send('chat_inbound', US_CALLER, UNKNOWN))).toEqual({ chat_inbound: {} });
+    expect(harness.retell.requests.get(UNKNOWN)).toBe(1);
+    expect(await tableItems(harness)).toBe(before);
+  });
+
+  it('fails open with {} when Retell fails and nothing is cached', async () => {
+    const fresh = '+14155550142';
+    harness.retell.setConfig({
+      phone_number: fresh,
+      phone_number_type: 'custom',
+      last_modification_timestamp: 1,
+      allowed_inbound_country_list: ['FR'],
+    });
+    harness.retell.setFault({ kind: 'status', status: 500 });
+    try {
+      expect(answer(await harness.send('call_inbound', US_CALLER, fresh))).toEqual({ call_inbound: {} });
+    } finally {
+      harness.retell.setFault(undefined);
+    }
+    // Not remembered as unknown: once Retell is back, the number's own rules apply.
+    expect(answer(await harness.send('call_inbound', US_CALLER, fresh))).toEqual({ call_inbound: { reject: true } });
+  });
+
+  it('logs each decision without the caller’s number', async () => {
+    harness.logs.length = 0;
+    await harness.send('call_inbound', US_CALLER, US_ONLY);
+    const routed = harness.logs.find((record) => record.message === 'routed');
+    expect(routed).toMatchObject({
+      kind: 'call_inbound',
+      toNumber: US_ONLY,
+      decision: 'override',
+      agentId: 'agent_us_sales',
+    });
+    expect(JSON.stringify(harness.logs)).not.toContain(US_CALLER);
+  });
+
+  it('replays the same choices for the same ROUTER_SEED', async () => {
+    const choices = async () => {
+      const replay = await startHarness({ env: { ROUTER_SEED: '7' } });
+      try {
+        const agents: unknown[] = [];
+        for (let i = 0; i < 30; i++) agents.push(answer(await replay.send('call_inbound', US_CALLER, FRONT_DESK)));
+        return agents;
+      } finally {
+        await replay.close();
+      }
+    };
+    const first = await choices();
+    expect(new Set(first.map((choice) => JSON.stringify(choice))).size).toBe(2);
+    expect(await choices()).toEqual(first);
+  });
+});
+
+describe('createInboundWebhook: refused requests never reach Retell or DynamoDB', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  const valid = event('call_inbound', US_CALLER, FRONT_DESK);
+
+  async function expectRefused(
+    request: Parameters<typeof functionUrlEvent>[0],
+    status: number,
+    error: string,
+    message: string | RegExp,
+  ) {
+    const result = await harness.handler(functionUrlEvent(request));
+    expect(result.statusCode).toBe(status);
+    expect(result.headers['content-type']).toBe('application/json');
+    const body = JSON.parse(result.body) as { error: string; message: string };
+    expect(body.error).toBe(error);
+    expect(body.message).toMatch(message);
+    expect(harness.retell.totalRequests()).toBe(0);
+    expect(await tableItems(harness)).toBe(0);
+    return result;
+  }
+
+  const json = { 'content-type': 'application/json' };
+
+  it('401 without a signature', async () => {
+    await expectRefused({ body: valid, headers: json }, 401, 'invalid_signature', 'missing x-retell-signature header');
+  });
+
+  it('401 with a malformed signature', async () => {
+    const signature = await sign(valid, Date.now());
+    await expectRefused(
+      { body: valid, headers: { ...json, 'x-retell-signature': `${signature},${signature}` } },
+      401,
+      'invalid_signature',
+      /^malformed x-retell-signature header/,
+    );
+  });
+
+  it('401 with a signature made with another key', async () => {
+    const signature = await sign(valid, Date.now(), 'key_someone_else');
+    await expectRefused(
+      { body: valid, headers: { ...json, 'x-retell-signature': signature } },
+      401,
+      'invalid_signature',
+      'signature does not match the request body',
+    );
+  });
+
+  it('401 for a body changed after signing', async () => {
+    const signature = await sign(valid, Date.now());
+    await expectRefused(
+      { body: valid.replace(FRONT_DESK, US_ONLY), headers: { ...json, 'x-retell-signature': signature } },
+      401,
+      'invalid_signature',
+      'signature does not match the request body',
+    );
+  });
+
+  it.each([
+    ['stale', -5 * MINUTE - 1_000],
+    ['from the future', 5 * MINUTE + 1_000],
+  ])('401 for a %s signature', async (_name, offset) => {
+    const signature = await sign(valid, Date.now() + offset);
+    await expectRefused(
+      { body: valid, headers: { ...json, 'x-retell-signature': signature } },
+      401,
+      'invalid_signature',
+      'signature timestamp is more than 5 minutes from now',
+    );
+  });
+
+  it('400 for a signed body that is not JSON', async () => {
+    const body = 'event=call_inbound';
+    await expectRefused(
+      { body, headers: { ...json, 'x-retell-signature': await sign(body, Date.now()) } },
+      400,
+      'invalid_json',
+      /^request body is not valid JSON/,
+    );
+  });
+
+  it('400 for a signed event with a bad to_number', async () => {
+    const body = event('call_inbound', US_CALLER, '4155550100');
+    await expectRefused(
+      { body, headers: { ...json, 'x-retell-signature': await sign(body, Date.now()) } },
+      400,
+      'invalid_payload',
+      'call_inbound.to_number: must be an E.164 number such as +14155550123',
+    );
+  });
+
+  it('400 for an empty body', async () => {
+    await expectRefused({ headers: json }, 400, 'invalid_body', 'request body is empty');
+  });
+
+  it('400 for a base64 body that is not UTF-8, even when signed', async () => {
+    const bytes = Buffer.from('{"event":"call_inbound","x":"\xff"}', 'latin1');
+    await expectRefused(
+      { body: bytes, headers: { 'x-retell-signature': await sign(bytes.toString('latin1'), Date.now()) } },
+      400,
+      'invalid_body',
+      'request body is not valid UTF-8',
+    );
+  });
+
+  it.each(['GET', 'PUT', 'OPTIONS'])('405 with allow: POST for %s, even when signed', async (method) => {
+    const result = await expectRefused(
+      { method, body: valid, headers: { ...json, 'x-retell-signature': await sign(valid, Date.now()) } },
+      405,
+      'method_not_allowed',
+      `${method} is not allowed: POST the webhook`,
+    );
+    expect(result.headers.allow).toBe('POST');
+  });
+
+  it.each([
+    ['plain', json],
+    ['base64', {}],
+  ])('413 for a %s body over 64 KiB, even when signed', async (_name, headers) => {
+    const body = JSON.stringify({
+      event: 'call_inbound',
+      call_inbound: { from_number: US_CALLER, to_number: FRONT_DESK },
+      padding: 'x'.repeat(64 * 1024),
+    });
+    await expectRefused(
+      { body, headers: { ...headers, 'x-retell-signature': await sign(body, Date.now()) } },
+      413,
+      'payload_too_large',
+      'request body is over 65536 bytes',
+    );
+  });
+
+  it('logs each refusal with its status and reason', async () => {
+    harness.logs.length = 0;
+    await harness.handler(functionUrlEvent({ body: valid, headers: json }));
+    expect(harness.logs).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        message: 'request refused',
+        status: 401,
+        error: 'invalid_signature',
+        reason: 'missing x-retell-signature header',
+      }),
+    ]);
+  });
+});
+
+describe('createInboundWebhook: ALLOWED_SOURCE_IPS', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ env: { ALLOWED_SOURCE_IPS: '100.20.5.228' } });
+  });
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  it('403 for a signed request from another address, with nothing looked up', async () => {
+    const body = event('call_inbound', US_CALLER, US_ONLY);
+    const headers = { 'content-type': 'application/json', 'x-retell-signature': await sign(body, Date.now()) };
+    const result = await harness.handler(functionUrlEvent({ body, headers, sourceIp: '203.0.113.7' }));
+    expect(result.statusCode).toBe(403);
+    expect(JSON.parse(result.body)).toEqual({ error: 'forbidden_source', message: 'source address is not allowed' });
+    expect(harness.retell.totalRequests()).toBe(0);
+    expect(await tableItems(harness)).toBe(0);
+  });
+
+  it("routes a signed request from Retell's address", async () => {
+    const body = event('call_inbound', US_CALLER, US_ONLY);
+    const headers = { 'content-type': 'application/json', 'x-retell-signature': await sign(body, Date.now()) };
+    const result = await harness.handler(functionUrlEvent({ body, headers, sourceIp: '100.20.5.228' }));
+    expect(answer(result)).toEqual({ call_inbound: { override_agent_id: 'agent_us_sales' } });
+  });
+
+  it('403 before the signature is looked at', async () => {
+    const body = event('call_inbound', US_CALLER, US_ONLY);
+    const result = (await harness.handler(functionUrlEvent({ body, sourceIp: '203.0.113.7' }))) as {
+      statusCode: number;
+    };
+    expect(result.statusCode).toBe(403);
+  });
+});

@@ -1,0 +1,186 @@
+import { symmetric } from 'retell-sdk/lib/webhook_auth';
+import { describe, expect, it } from 'vitest';
+import { RequestError } from '../../../lib/webhook/errors';
+import { createSignatureVerifier } from '../../../lib/webhook/signature';
+import { sign, TEST_API_KEY } from '../../support/signing';
+
+// The SDK's own test vector (retell-sdk tests), as quoted in the shared Retell notes.
+const VECTOR = {
+  body: '{"event":"call_ended"}',
+  key: 'test-api-key',
+  timestamp: 1_700_000_000_000,
+  header: 'v=1700000000000,d=07024cabe7dd8f6d1c6e4a8324ca92c812e6ad4a7ee506c04f7e462e3321823e',
+};
+const DIGEST = VECTOR.header.slice('v=1700000000000,d='.length);
+
+const BODY = '{"event":"call_inbound","call_inbound":{"from_number":"+14155550123","to_number":"+14155550100"}}';
+const NOW = 1_780_000_000_000;
+const FIVE_MINUTES = 5 * 60 * 1000;
+
+const MALFORMED = 'malformed x-retell-signature header: expected v=<unix ms>,d=<64 hex digits>';
+const MISMATCH = 'signature does not match the request body';
+const STALE = 'signature timestamp is more than 5 minutes from now';
+
+function refusal(verify: () => void): RequestError {
+  try {
+    verify();
+  } catch (error) {
+    expect(error).toBeInstanceOf(RequestError);
+    return error as RequestError;
+  }
+  throw new Error('the signature was accepted');
+}
+
+function expectRefused(verify: () => void, message: string): void {
+  expect(refusal(verify)).toMatchObject({ code: 'invalid_signature', status: 401, message });
+}
+
+describe('createSignatureVerifier', () => {
+  const verifier = createSignatureVerifier(TEST_API_KEY);
+  const bytes = Buffer.from(BODY, 'utf8');
+
+  it("verifies the SDK's test vector at its own timestamp", () => {
+    const vector = createSignatureVerifier(VECTOR.key);
+    expect(() => vector.verify(Buffer.from(VECTOR.body, 'utf8'), VECTOR.header, VECTOR.timestamp)).not.toThrow();
+  });
+
+  it('refuses the test vector under another key, and with one digest digit changed', () => {
+    expectRefused(() => verifier.verify(Buffer.from(VECTOR.body), VECTOR.header, VECTOR.timestamp), MISMATCH);
+    const flipped = `v=${VECTOR.timestamp},d=${DIGEST.slice(0, -1)}${DIGEST.endsWith('e') ? 'f' : 'e'}`;
+    const vector = createSignatureVerifier(VECTOR.key);
+    expectRefused(() => vector.verify(Buffer.from(VECTOR.body), flipped, VECTOR.timestamp), MISMATCH);
+  });
+
+  it("accepts what retell-sdk's symmetric.sign produces", async () => {
+    const header = await symmetric.sign(BODY, TEST_API_KEY, NOW);
+    expect(() => verifier.verify(bytes, header, NOW)).not.toThrow();
+  });
+
+  it('accepts a non-ASCII body signed by the SDK, verified over its UTF-8 bytes', async () => {
+    const body = '{"event":"chat_inbound","note":"Zoë 📞 → ü"}';
+    const header = await sign(body, NOW);
+    expect(() => verifier.verify(Buffer.from(body, 'utf8'), header, NOW)).not.toThrow();
+  });
+
+  it('refuses a missing header', () => {
+    expectRefused(() => verifier.verify(bytes, undefined, NOW), 'missing x-retell-signature header');
+  });
+
+  describe('refuses a malformed header', () => {
+    const digest = DIGEST;
+    const good = `v=${NOW},d=${digest}`;
+    it.each([
+      ['empty', ''],
+      ['no v', `d=${digest}`],
+      ['no d', `v=${NOW}`],
+      ['empty v', `v=,d=${digest}`],
+      ['digest of 63 characters', `v=${NOW},d=${digest.slice(0, 63)}`],
+      ['digest of 65 characters', `v=${NOW},d=${digest}0`],
+      ['non-hex digest', `v=${NOW},d=${digest.slice(0, 63)}g`],
+      ['non-numeric timestamp', `v=${NOW}x,d=${digest}`],
+      ['negative timestamp', `v=-${NOW},d=${digest}`],
+      ['fractional timestamp', `v=${NOW}.0,d=${digest}`],
+      ['space after the comma', `v=${NOW}, d=${digest}`],
+      ['spaces around =', `v = ${NOW},d=${digest}`],
+      ['leading space', ` ${good}`],
+      ['trailing space', `${good} `],
+      ['trailing newline', `${good}\n`],
+      ['trailing comma', `${good},`],
+      ['semicolon separator', `v=${NOW};d=${digest}`],
+      ['base64 padding on the digest', `v=${NOW},d=${digest}==`],
+      ['uppercase part names', `V=${NOW},D=${digest}`],
+      ['duplicated parts', `${good},${good}`],
+      ['two v parts', `v=${NOW},v=${NOW},d=${digest}`],
+      ['reordered parts', `d=${digest},v=${NOW}`],
+      ['a scheme prefix', `sha256=${digest}`],
+    ])('%s', (_name, header) => {
+      expectRefused(() => verifier.verify(bytes, header, NOW), MALFORMED);
+    });
+  });
+
+  it('refuses a signature made with another key', async () => {
+    const header = await sign(BODY, NOW, 'key_someone_else');
+    expectRefused(() => verifier.verify(bytes, header, NOW), MISMATCH);
+  });
+
+  it('refuses a body with one byte changed', async () => {
+    const header = await sign(BODY, NOW);
+    for (const index of [0, Math.floor(bytes.length / 2), bytes.length - 1]) {
+      const tampered = Buffer.from(bytes);
+      tampered[index] = (tampered[index] as number) ^ 0x01;
+      expectRefused(() => verifier.verify(tampered, header, NOW), MISMATCH);
+    }
+  });
+
+  it('refuses a body with a byte added or removed', async () => {
+    const header = await sign(BODY, NOW);
+    expectRefused(() => verifier.verify(Buffer.from(`${BODY} `), header, NOW), MISMATCH);
+    expectRefused(() => verifier.verify(bytes.subarray(0, -1), header, NOW), MISMATCH);
+  });
+
+  it('refuses the same timestamp paired with a digest for another timestamp', async () => {
+    const other = await sign(BODY, NOW - 1);
+    const forged = `v=${NOW},${other.slice(other.indexOf('d='))}`;
+    expectRefused(() => verifier.verify(bytes, forged, NOW), MISMATCH);
+  });
+
+  describe('verifies over the raw bytes, never over the text they decode to', () => {
+    it.each([
+      ['Latin-1 instead of UTF-8', '{"name":"José"}', (text: string) => Buffer.from(text, 'latin1')],
+      ['UTF-16LE instead of UTF-8', '{"name":"Jose"}', (text: string) => Buffer.from(text, 'utf16le')],
+      [
+        'decomposed é (NFD) for composed (NFC)',
+        '{"name":"José"}',
+        (text: string) => Buffer.from(text.normalize('NFD')),
+      ],
+      ['a JSON escape for the literal character', '{"name":"José"}', () => Buffer.from('{"name":"Jos\\u00e9"}')],
+      ['re-serialised JSON', '{ "name": "Jose" }', (text: string) => Buffer.from(JSON.stringify(JSON.parse(text)))],
+      [
+        'a UTF-8 byte order mark',
+        '{"name":"Jose"}',
+        (text: string) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]),
+      ],
+    ])('refuses %s', async (_name, text, encode) => {
+      const header = await sign(text, NOW);
+      const other = encode(text);
+      expect(other.equals(Buffer.from(text, 'utf8'))).toBe(false);
+      expectRefused(() => verifier.verify(other, header, NOW), MISMATCH);
+    });
+  });
+
+  describe('allows 5 minutes of clock difference either way, and not 1 ms more', () => {
+    it.each([
+      ['signed 5 minutes ago', -FIVE_MINUTES],
+      ['signed 5 minutes ahead', FIVE_MINUTES],
+      ['signed just now', 0],
+    ])('accepts a signature %s', async (_name, offset) => {
+      const header = await sign(BODY, NOW + offset);
+      expect(() => verifier.verify(bytes, header, NOW)).not.toThrow();
+    });
+
+    it.each([
+      ['5 minutes and 1 ms ago', -FIVE_MINUTES - 1],
+      ['5 minutes and 1 ms ahead', FIVE_MINUTES + 1],
+      ['a day ago', -86_400_000],
+      ['at the epoch', -NOW],
+    ])('refuses a signature made %s', async (_name, offset) => {
+      const header = await sign(BODY, NOW + offset);
+      expectRefused(() => verifier.verify(bytes, header, NOW), STALE);
+    });
+
+    it('reports a stale timestamp even when the digest is also wrong', async () => {
+      const header = await sign(BODY, NOW - FIVE_MINUTES - 1, 'key_someone_else');
+      expectRefused(() => verifier.verify(bytes, header, NOW), STALE);
+    });
+  });
+
+  it('accepts an uppercase digest and a zero-padded timestamp, as the SDK does', async () => {
+    const header = await sign(BODY, NOW);
+    const upper = header.replace(/d=([0-9a-f]+)/, (_all, hex: string) => `d=${hex.toUpperCase()}`);
+    const padded = header.replace('v=', 'v=00');
+    for (const variant of [upper, padded]) {
+      expect(await symmetric.verify(BODY, TEST_API_KEY, variant, { timestamp: NOW })).toBe(true);
+      expect(() => verifier.verify(bytes, variant, NOW)).not.toThrow();
+    }
+  });
+});
