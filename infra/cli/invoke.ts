@@ -1,0 +1,158 @@
+// `npm run invoke -- <LogicalId> <event.json>`: `sam local invoke` without Docker. Reads the function from
+// sam-template.yaml, bundles it with the template's esbuild options, runs the bundle on the event, prints the answer.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { build } from 'esbuild';
+import { DEMO_API_KEY, startLocalBackends } from '../local/demo';
+import { readEvent, resignEvent } from './eventFiles';
+import {
+  readTemplate,
+  resolveVariables,
+  type SamFunction,
+  samFunction,
+  TEMPLATE_PATH,
+  TemplateError,
+} from './samTemplate';
+
+const ENV_PATH = new URL('../env.json', import.meta.url);
+
+/** Where Retell and DynamoDB are: infra/env.json says it for containers; here the shell decides, as for npm start. */
+const LOCAL_CHOICES = ['RETELL_API_KEY', 'RETELL_BASE_URL', 'AWS_ENDPOINT_URL_DYNAMODB'] as const;
+
+export interface InvokeOptions {
+  logicalId: string;
+  eventPath: string;
+  templatePath?: string | URL;
+  envPath?: string | URL;
+  /** The caller's environment; process.env when omitted. */
+  shellEnv?: Readonly<Record<string, string | undefined>>;
+}
+
+export async function invoke(options: InvokeOptions): Promise<LambdaFunctionURLResult> {
+  const templatePath = options.templatePath ?? TEMPLATE_PATH;
+  const templateFile = templatePath instanceof URL ? fileURLToPath(templatePath) : resolve(templatePath);
+  const shellEnv = options.shellEnv ?? process.env;
+  const template = readTemplate(templateFile);
+  const fn = samFunction(template, options.logicalId);
+  const event = await readEvent(options.eventPath);
+
+  const environment = { ...resolveVariables(template, fn), ...(await envFileOverrides(options, fn)) };
+  const local = await startLocalBackends({
+    ...environment,
+    ...Object.fromEntries(LOCAL_CHOICES.map((name) => [name, shellEnv[name]])),
+  });
+  const outdir = await mkdtemp(join(tmpdir(), 'retell-router-invoke-'));
+  const previous = { ...process.env };
+  try {
+    const handler = await bundle(fn, resolve(dirname(templateFile), fn.codeUri), outdir);
+    const routerEnv = { ...environment, ...local.env };
+    const apiKey = routerEnv.RETELL_API_KEY ?? DEMO_API_KEY;
+    // Saved events carry old signatures; ones made with the demo (or this) key are made again for now.
+    const fresh = await resignEvent(event, { apiKey, signedWith: [DEMO_API_KEY, apiKey], now: Date.now() });
+    // As in Lambda, the template's variables come from the template: the caller's LOG_LEVEL or ROUTER_SEED stay out.
+    for (const name of Object.keys(fn.variables)) delete process.env[name];
+    Object.assign(process.env, routerEnv);
+    return await withTimeout(handler(fresh, lambdaContext(fn)), fn.timeoutSeconds);
+  } finally {
+    for (const name of Object.keys(process.env)) if (!(name in previous)) delete process.env[name];
+    Object.assign(process.env, previous);
+    await local.close();
+    await rm(outdir, { recursive: true, force: true });
+  }
+}
+
+/** infra/env.json as `sam local invoke --env-vars` reads it: Parameters, then the function's own, template names only. */
+async function envFileOverrides(options: InvokeOptions, fn: SamFunction): Promise<Record<string, string>> {
+  const path = options.envPath ?? ENV_PATH;
+  if (!existsSync(path)) return {};
+  const file = JSON.parse(await readFile(path, 'utf8')) as Record<string, Record<string, unknown> | undefined>;
+  const merged = { ...file.Parameters, ...file[fn.logicalId] };
+  return Object.fromEntries(
+    Object.entries(merged)
+      .filter(([name]) => name in fn.variables)
+      .map(([name, value]) => [name, String(value)]),
+  );
+}
+
+type Handler = (event: LambdaFunctionURLEvent, context: Context) => Promise<LambdaFunctionURLResult>;
+
+async function bundle(fn: SamFunction, codeDir: string, outdir: string): Promise<Handler> {
+  await build({
+    ...fn.buildOptions,
+    entryPoints: fn.entryPoints.map((entry) => resolve(codeDir, entry)),
+    outdir,
+    logLevel: 'warning',
+  });
+  const extension = fn.buildOptions.outExtension?.['.js'] ?? '.js';
+  const file = join(outdir, fn.handler.file + extension);
+  if (!existsSync(file)) {
+    const written = (await readdir(outdir)).join(', ');
+    throw new TemplateError(
+      `${fn.logicalId}: Handler names ${fn.handler.file}${extension}, but esbuild wrote ${written}`,
+    );
+  }
+  const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const handler = module[fn.handler.export];
+  if (typeof handler !== 'function') {
+    throw new TemplateError(`${fn.logicalId}: ${fn.handler.file}${extension} exports no function ${fn.handler.export}`);
+  }
+  return handler as Handler;
+}
+
+function lambdaContext(fn: SamFunction): Context {
+  const deadline = Date.now() + fn.timeoutSeconds * 1000;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: fn.logicalId,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${fn.logicalId}`,
+    memoryLimitInMB: String(fn.memoryMb),
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${fn.logicalId}`,
+    logStreamName: '$LATEST',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+async function withTimeout<T>(work: Promise<T>, seconds: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Task timed out after ${seconds} seconds`)), seconds * 1000);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function main(): Promise<void> {
+  const [logicalId, eventPath, ...extra] = process.argv.slice(2);
+  if (logicalId === undefined || eventPath === undefined || extra.length > 0) {
+    process.stderr.write(
+      'usage: npm run invoke -- <LogicalId> <event.json>   e.g. InboundCallFunction infra/events/routed-call.json\n',
+    );
+    process.exitCode = 1;
+    return;
+  }
+  const print = process.stdout.write.bind(process.stdout);
+  // As with `sam local invoke`: the function's logs on stderr, its answer alone on stdout.
+  process.stdout.write = process.stderr.write.bind(process.stderr);
+  const response = await invoke({ logicalId, eventPath });
+  print(`${JSON.stringify(response)}\n`);
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await main().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exitCode = 1;
+  });
+}

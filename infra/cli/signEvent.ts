@@ -1,0 +1,30 @@
+// `npm run sign-event -- <event.json>`: prints the event signed for now with the local key (RETELL_API_KEY, else the
+// demo key), so a saved event passes the 5-minute check again. A signature that never matched stays bad.
+import { fileURLToPath } from 'node:url';
+import { DEMO_API_KEY, localApiKey } from '../local/demo';
+import { readEvent, resignEvent } from './eventFiles';
+
+async function main(): Promise<void> {
+  const [path, ...extra] = process.argv.slice(2);
+  if (path === undefined || extra.length > 0) {
+    process.stderr.write('usage: npm run sign-event -- <event.json>\n');
+    process.exitCode = 1;
+    return;
+  }
+  const apiKey = localApiKey();
+  const event = await readEvent(path);
+  const signed = await resignEvent(event, {
+    apiKey,
+    signedWith: [DEMO_API_KEY, apiKey],
+    now: Date.now(),
+    signUnsigned: true,
+  });
+  process.stdout.write(`${JSON.stringify(signed, null, 2)}\n`);
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await main().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exitCode = 1;
+  });
+}

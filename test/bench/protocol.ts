@@ -1,0 +1,50 @@
+// What the bench process and its child processes send each other: specs on argv as JSON, results over IPC.
+
+/** One handler module driven with a list of called numbers, the i-th call going to toNumbers[i % length]. */
+export interface Arm {
+  name: string;
+  /** Path of an ES module bundle exporting `handler(event)`. */
+  bundle: string;
+  toNumbers: readonly string[];
+}
+
+export interface InvokeSpec {
+  apiKey: string;
+  arms: readonly Arm[];
+  /** Calls per arm before measuring: JIT, the first config load, connection set-up. */
+  warmup: number;
+  /** Measured calls per arm. */
+  iterations: number;
+  /** Calls per arm in a row before the next arm takes over, so every arm shares the machine's noise. */
+  block: number;
+}
+
+export interface ArmResult {
+  name: string;
+  p50Ms: number;
+  p99Ms: number;
+  /** Calls per second of handler time, one at a time. */
+  perSecond: number;
+  /** Answers by HTTP status, to check that the arm did what it was measured for. */
+  statuses: Record<string, number>;
+  /** One answer body per status. */
+  bodies: Record<string, string>;
+}
+
+export interface ColdStartAnswer {
+  statusCode: number;
+  body: string;
+}
+
+export interface HeapSpec {
+  numbers: number;
+}
+
+export interface HeapResult {
+  cap: number;
+  kept: number;
+  /** Heap growth over the empty tier once `cap` numbers are cached, MB. */
+  atCapMb: number;
+  /** Heap growth over the empty tier once all numbers have gone through it, MB. */
+  atEndMb: number;
+}

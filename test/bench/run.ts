@@ -1,0 +1,86 @@
+// `npm run bench`: the router and the floors measured side by side in one run, printed as a table and written to
+// dist/bench/results.json. `-- --quick` only proves the benchmark still runs: few calls, and its times mean nothing.
+// `-- --cpu-prof` runs readable twins of the bundles and writes each in-process child's CPU profile to
+// dist/bench/profiles, to see what a gap is made of; profiling slows those children, so quote no time from that run.
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import type { Bench } from './bench';
+import { BENCH_DIR, buildBundles } from './bundles';
+import { AGENT_COUNTS, FRONT_DESK, withAgents } from './configs';
+import { agentGrowthRows } from './measure/agents';
+import { bundleSizeRows } from './measure/bundleSize';
+import { coldStartRows } from './measure/coldStart';
+import { heapRows } from './measure/heap';
+import { dynamoRows, retellRows } from './measure/tiers';
+import { warmRows } from './measure/warm';
+import { formatReport, type Report, type Row, writeReport } from './report';
+import { startWorld } from './world';
+
+const quick = process.argv.includes('--quick');
+const cpuProfile = process.argv.includes('--cpu-prof');
+
+const SIZES = quick
+  ? {
+      coldStarts: 2,
+      warm: { warmup: 100, iterations: 500, block: 100 },
+      dynamodb: { warmup: 10, iterations: 50, block: 10 },
+      retell: { warmup: 5, iterations: 20, block: 5 },
+      agents: { warmup: 50, iterations: 200, block: 50 },
+      heapNumbers: 20_000,
+    }
+  : {
+      coldStarts: 21,
+      warm: { warmup: 2_000, iterations: 20_000, block: 500 },
+      dynamodb: { warmup: 50, iterations: 1_000, block: 50 },
+      retell: { warmup: 20, iterations: 300, block: 20 },
+      agents: { warmup: 1_000, iterations: 10_000, block: 500 },
+      heapNumbers: 100_000,
+    };
+
+const startedAt = new Date();
+const began = performance.now();
+const elapsed = () => `${((performance.now() - began) / 1000).toFixed(1)} s`;
+
+console.error(`· building bundles`);
+const bundles = await buildBundles(cpuProfile);
+const world = await startWorld();
+const bench: Bench = {
+  bundles,
+  world,
+  nodeFlags: (name) =>
+    cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${BENCH_DIR}/profiles`, `--cpu-prof-name=${name}.cpuprofile`] : [],
+};
+
+const steps: [string, () => Row[] | Promise<Row[]>][] = [
+  ['bundle sizes', () => bundleSizeRows(bench)],
+  [`cold start, ${SIZES.coldStarts} processes each`, () => coldStartRows(bench, SIZES.coldStarts)],
+  [`warm, ${SIZES.warm.iterations} calls each`, () => warmRows(bench, SIZES.warm)],
+  [`config in DynamoDB, ${SIZES.dynamodb.iterations} calls each`, () => dynamoRows(bench, SIZES.dynamodb)],
+  [`config only at Retell, ${SIZES.retell.iterations} calls each`, () => retellRows(bench, SIZES.retell)],
+  [`agents per number, ${SIZES.agents.iterations} calls each`, () => agentGrowthRows(bench, SIZES.agents)],
+  [`memory tier, ${SIZES.heapNumbers} numbers`, () => heapRows(bench, SIZES.heapNumbers)],
+];
+const rows: Row[] = [];
+try {
+  await world.store([FRONT_DESK, ...AGENT_COUNTS.map(withAgents)]);
+  for (const [what, measure] of steps) {
+    console.error(`· ${what} (at ${elapsed()})`);
+    rows.push(...(await measure()));
+  }
+} finally {
+  await world.close();
+}
+
+const cpu = cpus();
+const report: Report = {
+  node: process.version,
+  cpu: `${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length}`,
+  mode: `${quick ? 'quick' : 'full'}${cpuProfile ? ', CPU-profiled (times distorted)' : ''}`,
+  startedAt: startedAt.toISOString(),
+  seconds: (performance.now() - began) / 1000,
+  rows,
+};
+const resultsPath = `${BENCH_DIR}/results.json`;
+await writeReport(report, resultsPath);
+console.log(formatReport(report));
+console.log(`written to ${resultsPath}`);
