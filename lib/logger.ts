@@ -22,23 +22,33 @@ const consoleSink: LogSink = (level, line) => {
 export function createLogger(minLevel: LogLevel = 'info', sink: LogSink = consoleSink): Logger {
   const write = (level: LogLevel) => (message: string, fields?: LogFields) => {
     if (RANK[level] < RANK[minLevel]) return;
-    const timestamp = new Date().toISOString();
+    const record: LogFields = { level, message, timestamp: new Date().toISOString(), ...fields };
+    // Errors are converted up front rather than by a replacer, which would run for every key of every line.
+    for (const key in fields) if (fields[key] instanceof Error) record[key] = plainError(fields[key]);
     let line: string;
     try {
-      line = JSON.stringify({ level, message, timestamp, ...fields }, errorFields);
+      line = JSON.stringify(record);
     } catch (error) {
       // Logging runs on the failure paths too: a field that cannot be written (a BigInt, a cycle) must not throw there.
-      line = JSON.stringify({ level, message, timestamp, logError: `fields not logged: ${(error as Error).message}` });
+      line = JSON.stringify({
+        level,
+        message,
+        timestamp: record.timestamp,
+        logError: `fields not logged: ${(error as Error).message}`,
+      });
     }
     sink(level, line);
   };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 
-/** Errors become their name and message (and their cause's), never a stack. */
-function errorFields(_key: string, value: unknown): unknown {
-  if (value instanceof Error) {
-    return { name: value.name, message: value.message, ...(value.cause === undefined ? {} : { cause: value.cause }) };
-  }
-  return value;
+const MAX_CAUSES = 5;
+
+/** An Error as its name and message, and its causes', never a stack. */
+function plainError(error: Error, depth = 0): LogFields {
+  const { cause } = error;
+  const plain: LogFields = { name: error.name, message: error.message };
+  if (cause !== undefined && depth < MAX_CAUSES)
+    plain.cause = cause instanceof Error ? plainError(cause, depth + 1) : cause;
+  return plain;
 }

@@ -5,7 +5,7 @@ import type { PhoneNumberSource } from '../retell/phoneNumberClient';
 import type { PhoneNumber } from '../retell/schemas';
 import { compileRoutingPlan, type RoutingPlan } from '../routing/plan';
 import { type CachedConfig, isFresh, isUsable } from './cachedConfig';
-import { type ConfigTable, MalformedItemError, type StoredConfig } from './configTable';
+import { type ConfigTable, MalformedItemError, type StoredConfig, type StoredItem } from './configTable';
 import type { MemoryTier } from './memoryTier';
 
 export type ConfigSource = 'memory' | 'dynamodb' | 'retell' | 'stale';
@@ -51,7 +51,8 @@ export class ConfigStore {
       flight = this.load(phoneNumber, deadline).finally(() => this.inflight.delete(phoneNumber));
       this.inflight.set(phoneNumber, flight);
     }
-    // A request that joined someone else's fetch still answers by its own deadline.
+    // Every call in a fetch is bounded by its signal; this bounds the answer even if one ignored it, and lets a
+    // request that joined someone else's fetch answer by its own deadline.
     return deadline.race(flight, () => this.staleOrUnavailable(phoneNumber, 'deadline reached'));
   }
 
@@ -61,9 +62,9 @@ export class ConfigStore {
     let tableReachable = true;
 
     try {
-      const stored = await table.get(phoneNumber, deadline.signal(this.options.tableTimeoutMs));
-      if (stored !== undefined) {
-        const entry = this.fromStored(stored);
+      const item = await table.get(phoneNumber, deadline.signal(this.options.tableTimeoutMs));
+      if (item !== undefined) {
+        const entry = this.fromItem(item, stale);
         if (isFresh(entry, this.clock())) return this.remember(phoneNumber, entry, 'dynamodb');
         if (stale === undefined || entry.fetchedAt > stale.fetchedAt) {
           stale = entry;
@@ -111,6 +112,18 @@ export class ConfigStore {
     } catch (error) {
       this.options.logger.warn('cache table write failed', { phoneNumber, error });
     }
+  }
+
+  /** The item as a cache entry, reusing the plan already prepared from that same item when there is one. */
+  private fromItem(item: StoredItem, known: CachedConfig | undefined): CachedConfig {
+    if (
+      known?.plan !== undefined &&
+      known.fetchedAt === item.fetchedAt &&
+      known.plan.lastModified === item.lastModified
+    ) {
+      return { ...known, freshUntil: item.fetchedAt + this.options.configTtlMs, usableUntil: item.expiresAt };
+    }
+    return this.fromStored({ config: item.readConfig(), fetchedAt: item.fetchedAt, expiresAt: item.expiresAt });
   }
 
   private fromStored(stored: StoredConfig): CachedConfig {

@@ -21,6 +21,16 @@ export interface StoredConfig {
   expiresAt: number;
 }
 
+/** An item as read: its timestamps at once, its config only when asked, as an unchanged one need not be parsed. */
+export interface StoredItem {
+  fetchedAt: number;
+  expiresAt: number;
+  /** The config's last_modification_timestamp. */
+  lastModified: number;
+  /** Parses and validates the stored config. Throws MalformedItemError. */
+  readConfig(): PhoneNumber;
+}
+
 export class ConfigTableError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
@@ -42,8 +52,8 @@ export class ConfigTable {
     private readonly tableName: string,
   ) {}
 
-  /** The stored config, or undefined when there is none. Throws ConfigTableError (MalformedItemError for a bad item). */
-  async get(phoneNumber: string, signal: AbortSignal): Promise<StoredConfig | undefined> {
+  /** The stored item, or undefined when there is none. Throws ConfigTableError (MalformedItemError for a bad item). */
+  async get(phoneNumber: string, signal: AbortSignal): Promise<StoredItem | undefined> {
     let output: GetItemCommandOutput;
     try {
       output = await this.client.send(
@@ -57,13 +67,23 @@ export class ConfigTable {
     if (item === undefined) return undefined;
     const fetchedAt = Number(item.fetched_at?.N);
     const expiresAt = Number(item[TTL_ATTRIBUTE]?.N) * 1000;
-    const parsed = PhoneNumberSchema.safeParse(parseJson(item.config?.S));
-    if (!parsed.success || !Number.isFinite(fetchedAt) || !Number.isFinite(expiresAt)) {
-      throw new MalformedItemError(
-        `item ${phoneNumber} is malformed${parsed.success ? '' : `: ${describeIssues(parsed.error.issues)}`}`,
-      );
+    const lastModified = Number(item.last_modification_timestamp?.N);
+    if (!Number.isFinite(fetchedAt) || !Number.isFinite(expiresAt) || !Number.isFinite(lastModified)) {
+      throw new MalformedItemError(`item ${phoneNumber} is malformed: missing or invalid timestamps`);
     }
-    return { config: parsed.data, fetchedAt, expiresAt };
+    const text = item.config?.S;
+    return {
+      fetchedAt,
+      expiresAt,
+      lastModified,
+      readConfig() {
+        const parsed = PhoneNumberSchema.safeParse(parseJson(text));
+        if (!parsed.success) {
+          throw new MalformedItemError(`item ${phoneNumber} is malformed: ${describeIssues(parsed.error.issues)}`);
+        }
+        return parsed.data;
+      },
+    };
   }
 
   /** Writes unless the table holds a newer config; false when it did. Throws ConfigTableError. */

@@ -44,7 +44,7 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
       throw new RequestError('forbidden_source', 'source address is not allowed');
     }
     const raw = readRawBody(request.body, request.isBase64Encoded);
-    verifier.verify(raw.bytes, header(request.headers, SIGNATURE_HEADER), clock());
+    verifier.verify(raw.signed, header(request.headers, SIGNATURE_HEADER), clock());
     return parseInboundEvent(raw.text);
   };
 
@@ -64,12 +64,15 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
     try {
       const lookup = await configStore.get(toNumber, deadline);
       decision = lookup.status === 'found' ? decide(lookup.plan, kind, fromNumber, random) : undefined;
+      // One flat record (undefined fields are left out of the line): this runs on every call.
       logger.info('routed', {
         kind,
         toNumber,
         config: lookup.status,
-        ...('source' in lookup ? { source: lookup.source } : {}),
-        ...describeDecision(decision),
+        source: lookup.status === 'unavailable' ? undefined : lookup.source,
+        decision: decision?.action ?? 'none',
+        agentId: decision?.action === 'override' ? decision.agent.agentId : undefined,
+        reason: decision?.action === 'override' ? undefined : decision?.reason,
       });
     } catch (error) {
       // A bug must not cost the caller their call: Retell proceeds with the number's own agents.
@@ -84,10 +87,4 @@ function header(headers: HttpRequest['headers'], name: string): string | undefin
   if (exact !== undefined) return exact;
   for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
   return undefined;
-}
-
-function describeDecision(decision: Decision | undefined): Record<string, unknown> {
-  if (decision === undefined) return { decision: 'none' };
-  if (decision.action === 'override') return { decision: 'override', agentId: decision.agent.agentId };
-  return { decision: decision.action, reason: decision.reason };
 }

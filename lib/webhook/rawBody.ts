@@ -7,7 +7,8 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export interface RawBody {
-  bytes: Buffer;
+  /** What Retell signed: the body text, whose UTF-8 bytes are the ones sent, or a base64 body's decoded bytes. */
+  signed: string | Buffer;
   text: string;
 }
 
@@ -17,9 +18,9 @@ export function readRawBody(body: string | undefined, isBase64Encoded: boolean):
   const maxLength = isBase64Encoded ? Math.ceil(MAX_BODY_BYTES / 3) * 4 : MAX_BODY_BYTES;
   if (body.length > maxLength) throw tooLarge();
   if (!isBase64Encoded) {
-    const bytes = Buffer.from(body, 'utf8');
-    if (bytes.length > MAX_BODY_BYTES) throw tooLarge();
-    return { bytes, text: body };
+    // Counted, not copied: the signature is computed over the text's UTF-8 bytes directly.
+    if (Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) throw tooLarge();
+    return { signed: body, text: body };
   }
   if (body.length % 4 !== 0 || !BASE64.test(body)) {
     throw new RequestError('invalid_body', 'request body is marked base64 but is not valid base64');
@@ -27,7 +28,7 @@ export function readRawBody(body: string | undefined, isBase64Encoded: boolean):
   const bytes = Buffer.from(body, 'base64');
   if (bytes.length > MAX_BODY_BYTES) throw tooLarge();
   try {
-    return { bytes, text: utf8.decode(bytes) };
+    return { signed: bytes, text: utf8.decode(bytes) };
   } catch {
     throw new RequestError('invalid_body', 'request body is not valid UTF-8');
   }

@@ -10,8 +10,9 @@ export const SIGNATURE_WINDOW_MS = 5 * 60 * 1000;
 const HEADER_FORMAT = /^v=(\d{1,15}),d=([0-9a-fA-F]{64})$/;
 
 export interface SignatureVerifier {
-  /** Throws a 401 RequestError unless `header` signs exactly `body` within the window around `now`. */
-  verify(body: Buffer, header: string | undefined, now: number): void;
+  /** Throws a 401 RequestError unless `header` signs exactly `body` within the window around `now`. A string body
+   * stands for its UTF-8 bytes. */
+  verify(body: string | Buffer, header: string | undefined, now: number): void;
 }
 
 export function createSignatureVerifier(apiKey: string): SignatureVerifier {
@@ -29,7 +30,10 @@ export function createSignatureVerifier(apiKey: string): SignatureVerifier {
         throw unauthorized('signature timestamp is more than 5 minutes from now');
       }
       // The SDK signs body + String(Number(v)), so a zero-padded v signs the unpadded timestamp.
-      const expected = createHmac('sha256', key).update(body).update(String(timestamp)).digest();
+      // One update of body + timestamp: each update is a native call, which costs more than the concatenation.
+      const message =
+        typeof body === 'string' ? body + timestamp : Buffer.concat([body, Buffer.from(String(timestamp))]);
+      const expected = createHmac('sha256', key).update(message).digest();
       if (!timingSafeEqual(expected, Buffer.from(match[2] as string, 'hex'))) {
         throw unauthorized('signature does not match the request body');
       }

@@ -183,7 +183,9 @@ describe('the conditional write', () => {
       table.put(stored({ ...CONFIG, last_modification_timestamp: MODIFIED - 1 }, now + 2_000), signal()),
     ).resolves.toBe(false);
 
-    await expect(table.get(NUMBER, signal())).resolves.toMatchObject({ config: CONFIG, fetchedAt: now + 1_000 });
+    const item = await table.get(NUMBER, signal());
+    expect(item).toMatchObject({ fetchedAt: now + 1_000, lastModified: MODIFIED });
+    expect(item?.readConfig()).toEqual(CONFIG);
   });
 });
 

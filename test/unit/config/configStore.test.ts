@@ -557,7 +557,7 @@ describe('memory bound', () => {
 });
 
 describe('weight warnings', () => {
-  it('are logged once each time a config is compiled, not on memory hits', async () => {
+  it('are logged once per config: not on memory hits, nor when the table gives back the same item', async () => {
     const { get, upstream, logged } = setup();
     const uneven = phoneNumber(NUMBER, {
       inbound_agents: [
@@ -582,6 +582,11 @@ describe('weight warnings', () => {
 
     now = T0 + MEMORY_MS;
     await expect(get()).resolves.toMatchObject({ source: 'dynamodb' });
+    expect(logged('warn')).toEqual([warning]);
+
+    // A new config (a refresh from Retell) is prepared, and warned about, again.
+    now = T0 + TTL_MS;
+    await expect(get()).resolves.toMatchObject({ source: 'retell' });
     expect(logged('warn')).toEqual([warning, warning]);
   });
 });

@@ -95,6 +95,14 @@ describe('ConfigTable.put', () => {
   });
 });
 
+/** Reads the item and then its config, as the store does with an item it has not prepared before. */
+async function readAll() {
+  const item = await table.get(NUMBER, signal());
+  if (item === undefined) return undefined;
+  const { readConfig, ...timestamps } = item;
+  return { ...timestamps, config: readConfig() };
+}
+
 describe('ConfigTable.get', () => {
   it('reads the item by its phone_number key', async () => {
     ddbMock.on(GetItemCommand).resolves({ Item: ITEM });
@@ -110,10 +118,11 @@ describe('ConfigTable.get', () => {
   it('returns the stored config, with the expiry back in ms on a whole second', async () => {
     ddbMock.on(GetItemCommand).resolves({ Item: ITEM });
 
-    await expect(table.get(NUMBER, signal())).resolves.toEqual({
+    await expect(readAll()).resolves.toEqual({
       config: CONFIG,
       fetchedAt: FETCHED_AT,
       expiresAt: 1_790_086_701_000,
+      lastModified: CONFIG.last_modification_timestamp,
     });
   });
 
@@ -121,7 +130,7 @@ describe('ConfigTable.get', () => {
     const config = { ...CONFIG, a_field_from_later: { x: 1 } };
     ddbMock.on(GetItemCommand).resolves({ Item: { ...ITEM, config: { S: JSON.stringify(config) } } });
 
-    await expect(table.get(NUMBER, signal())).resolves.toMatchObject({ config });
+    await expect(readAll()).resolves.toMatchObject({ config });
   });
 
   it('returns undefined when there is no item', async () => {
@@ -143,6 +152,7 @@ describe('ConfigTable.get', () => {
   });
 
   const { fetched_at: _fetchedAt, expires_at: _expiresAt, config: _config, ...keyOnly } = ITEM;
+  const { last_modification_timestamp: _modified, ...withoutModified } = ITEM;
   it.each([
     ['config is not JSON', { ...ITEM, config: { S: '{not json' } }],
     ['config is missing', { ...keyOnly, fetched_at: ITEM.fetched_at, expires_at: ITEM.expires_at }],
@@ -151,10 +161,11 @@ describe('ConfigTable.get', () => {
     ['expires_at is missing', { ...keyOnly, config: ITEM.config, fetched_at: ITEM.fetched_at }],
     ['fetched_at is not a number', { ...ITEM, fetched_at: { N: 'soon' } }],
     ['expires_at is a string attribute', { ...ITEM, expires_at: { S: '1790086701' } }],
+    ['last_modification_timestamp is missing', withoutModified],
   ])('throws a MalformedItemError, a ConfigTableError, when %s', async (_case, item) => {
     ddbMock.on(GetItemCommand).resolves({ Item: item });
 
-    const error = await table.get(NUMBER, signal()).catch((caught: unknown) => caught);
+    const error = await readAll().catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(MalformedItemError);
     expect(error).toBeInstanceOf(ConfigTableError);
@@ -168,6 +179,15 @@ describe('ConfigTable.get', () => {
     const config = JSON.stringify({ ...CONFIG, inbound_agents: [{ agent_id: '', weight: 1 }] });
     ddbMock.on(GetItemCommand).resolves({ Item: { ...ITEM, config: { S: config } } });
 
-    await expect(table.get(NUMBER, signal())).rejects.toThrow(/inbound_agents\.0\.agent_id/);
+    await expect(readAll()).rejects.toThrow(/inbound_agents\.0\.agent_id/);
+  });
+
+  it('parses the config only when asked, so an item already prepared costs no parse', async () => {
+    ddbMock.on(GetItemCommand).resolves({ Item: { ...ITEM, config: { S: '{not json' } } });
+
+    const item = await table.get(NUMBER, signal());
+
+    expect(item).toMatchObject({ fetchedAt: FETCHED_AT, lastModified: CONFIG.last_modification_timestamp });
+    expect(() => item?.readConfig()).toThrow(MalformedItemError);
   });
 });

@@ -26,7 +26,7 @@ describe('readRawBody', () => {
     const text = '{"event":"call_inbound","name":"Zoë 📞"}';
     const raw = readRawBody(text, false);
     expect(raw.text).toBe(text);
-    expect(raw.bytes.equals(Buffer.from(text, 'utf8'))).toBe(true);
+    expect(Buffer.from(raw.signed).equals(Buffer.from(text, 'utf8'))).toBe(true);
   });
 
   it.each([
@@ -39,7 +39,7 @@ describe('readRawBody', () => {
   ])('decodes a base64 body with %s to its exact bytes', (_name, bytes) => {
     const raw = readRawBody(bytes.toString('base64'), true);
     expect(raw.text).toBe(new TextDecoder().decode(bytes));
-    expect(raw.bytes.equals(bytes)).toBe(true);
+    expect(Buffer.from(raw.signed).equals(bytes)).toBe(true);
   });
 
   it('encodes + and / the standard way in that table', () => {
@@ -100,8 +100,8 @@ describe('readRawBody', () => {
   describe('size', () => {
     it('accepts exactly 64 KiB, plain and base64', () => {
       const bytes = Buffer.alloc(KIB64, 'a');
-      expect(readRawBody(bytes.toString('utf8'), false).bytes.length).toBe(KIB64);
-      expect(readRawBody(bytes.toString('base64'), true).bytes.length).toBe(KIB64);
+      expect(Buffer.byteLength(readRawBody(bytes.toString('utf8'), false).signed)).toBe(KIB64);
+      expect(Buffer.byteLength(readRawBody(bytes.toString('base64'), true).signed)).toBe(KIB64);
     });
 
     it.each([
@@ -118,7 +118,7 @@ describe('readRawBody', () => {
     });
 
     it('counts bytes, not characters, in a plain body', () => {
-      expect(readRawBody('é'.repeat(KIB64 / 2), false).bytes.length).toBe(KIB64);
+      expect(Buffer.byteLength(readRawBody('é'.repeat(KIB64 / 2), false).signed)).toBe(KIB64);
     });
 
     it('refuses a multi-megabyte body on its length alone, before reading its content', () => {
