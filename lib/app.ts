@@ -27,7 +27,7 @@ export interface AppOverrides {
 export async function createApp(env: NodeJS.ProcessEnv, overrides: AppOverrides = {}): Promise<App> {
   const settings = parseSettings(env);
   const logger = overrides.logger ?? createLogger(settings.logLevel);
-  const apiKey = await resolveApiKey(settings.apiKey);
+  const apiKey = await resolveApiKey(settings.apiKey, settings.responseBudgetMs);
   const tableTimeoutMs = Math.floor(settings.responseBudgetMs / 4);
   // The endpoint comes from AWS_ENDPOINT_URL_DYNAMODB when set: AWS, DynamoDB Local or dynalite alike.
   const dynamodb = overrides.dynamodb ?? new DynamoDBClient({ maxAttempts: 2 });

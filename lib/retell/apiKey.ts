@@ -9,15 +9,21 @@ export class ApiKeyError extends Error {
   }
 }
 
-/** Resolves the key; the secret's value is its SecretString, trimmed. Throws ApiKeyError. */
+/**
+ * Resolves the key; the secret's value is its SecretString, trimmed. The read happens on a cold start, while a caller
+ * waits, so it gets `timeoutMs` in all and a second attempt only within it. Throws ApiKeyError.
+ */
 export async function resolveApiKey(
   source: ApiKeySource,
-  client: () => SecretsManagerClient = () => new SecretsManagerClient({}),
+  timeoutMs: number,
+  client: () => SecretsManagerClient = () => new SecretsManagerClient({ maxAttempts: 2 }),
 ): Promise<string> {
   if (source.kind === 'value') return source.apiKey;
   let secret: string | undefined;
   try {
-    ({ SecretString: secret } = await client().send(new GetSecretValueCommand({ SecretId: source.secretArn })));
+    ({ SecretString: secret } = await client().send(new GetSecretValueCommand({ SecretId: source.secretArn }), {
+      abortSignal: AbortSignal.timeout(timeoutMs),
+    }));
   } catch (error) {
     throw new ApiKeyError(`cannot read secret ${source.secretArn}`, { cause: error });
   }

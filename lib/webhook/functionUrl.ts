@@ -2,6 +2,7 @@
 import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { type App, getApp } from '../app';
 import { createLogger } from '../logger';
+import { SettingsError } from '../settings';
 import { type HttpResponse, jsonResponse } from './httpResponse';
 
 /** Time kept back from Lambda's own timeout, so an answer always leaves before the function is stopped. */
@@ -15,8 +16,13 @@ export function createFunctionUrlHandler(app: () => Promise<App> = getApp): Func
     try {
       ({ webhook } = await app());
     } catch (error) {
-      createLogger().error('router cannot start: check its settings', { error });
-      return jsonResponse(500, { error: 'misconfigured', message: 'the router is misconfigured; see its logs' });
+      if (error instanceof SettingsError) {
+        createLogger().error('router cannot start: check its settings', { error });
+        return jsonResponse(500, { error: 'misconfigured', message: 'the router is misconfigured; see its logs' });
+      }
+      // The API key's secret could not be read: likely passing, so Retell's retry may find a container that can.
+      createLogger().error('router cannot start: the API key is unavailable', { error });
+      return jsonResponse(503, { error: 'unavailable', message: 'the router cannot start yet; see its logs' });
     }
     const budgetMs = context ? context.getRemainingTimeInMillis() - LAMBDA_MARGIN_MS : undefined;
     try {

@@ -27,20 +27,20 @@ describe('resolveApiKey', () => {
   });
 
   it('returns a plain RETELL_API_KEY without calling Secrets Manager', async () => {
-    await expect(resolveApiKey({ kind: 'value', apiKey: 'key_plain' })).resolves.toBe('key_plain');
+    await expect(resolveApiKey({ kind: 'value', apiKey: 'key_plain' }, 1_000)).resolves.toBe('key_plain');
     expect(secretsManager).not.toHaveReceivedAnyCommand();
   });
 
   it('reads the secret by its ARN, once, and trims it', async () => {
     secretsManager.on(GetSecretValueCommand, { SecretId: ARN }).resolves({ SecretString: '  key_from_secret\n' });
-    await expect(resolveApiKey({ kind: 'secret', secretArn: ARN })).resolves.toBe('key_from_secret');
+    await expect(resolveApiKey({ kind: 'secret', secretArn: ARN }, 1_000)).resolves.toBe('key_from_secret');
     expect(secretsManager).toHaveReceivedCommandExactlyOnceWith(GetSecretValueCommand, { SecretId: ARN });
   });
 
   it('wraps an SDK error in ApiKeyError, naming the secret and keeping the cause', async () => {
     const cause = new ResourceNotFoundException({ message: "Secrets Manager can't find the secret", $metadata: {} });
     secretsManager.on(GetSecretValueCommand).rejects(cause);
-    const error = await failure(resolveApiKey({ kind: 'secret', secretArn: ARN }));
+    const error = await failure(resolveApiKey({ kind: 'secret', secretArn: ARN }, 1_000));
     expect(error.name).toBe('ApiKeyError');
     expect(error.message).toBe(`cannot read secret ${ARN}`);
     expect(error.cause).toBe(cause);
@@ -48,7 +48,7 @@ describe('resolveApiKey', () => {
 
   it('wraps a network failure too', async () => {
     secretsManager.on(GetSecretValueCommand).rejects(new Error('connect ETIMEDOUT'));
-    const error = await failure(resolveApiKey({ kind: 'secret', secretArn: ARN }));
+    const error = await failure(resolveApiKey({ kind: 'secret', secretArn: ARN }, 1_000));
     expect((error.cause as Error).message).toBe('connect ETIMEDOUT');
   });
 
@@ -58,7 +58,7 @@ describe('resolveApiKey', () => {
     ['a SecretString of blanks', { SecretString: ' \n\t ' }],
   ])('refuses a secret with %s', async (_name, output) => {
     secretsManager.on(GetSecretValueCommand).resolves(output);
-    const error = await failure(resolveApiKey({ kind: 'secret', secretArn: ARN }));
+    const error = await failure(resolveApiKey({ kind: 'secret', secretArn: ARN }, 1_000));
     expect(error.message).toBe(`secret ${ARN} has no SecretString`);
   });
 });

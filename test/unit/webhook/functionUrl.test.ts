@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { functionUrlEvent } from '../../../infra/local/functionUrlEvent';
 import { type App, createApp } from '../../../lib/app';
+import { ApiKeyError } from '../../../lib/retell/apiKey';
 import { createFunctionUrlHandler } from '../../../lib/webhook/functionUrl';
 import { type Harness, startHarness } from '../../support/harness';
 import { sign } from '../../support/signing';
@@ -146,6 +147,23 @@ describe('createFunctionUrlHandler', () => {
     expect(logged).not.toContain(secret);
     expect(logged).not.toContain('stack');
     expect(logged).not.toContain(' at ');
+  });
+
+  it('answers 503 unavailable, which Retell retries, when the API key secret cannot be read', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const cause = new Error('connect ETIMEDOUT');
+    const handler = createFunctionUrlHandler(() =>
+      Promise.reject(new ApiKeyError('cannot read secret arn:x', { cause })),
+    );
+    const result = await handler(functionUrlEvent({ body: callBody(), headers: {} }));
+    expect(result).toEqual({
+      statusCode: 503,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ error: 'unavailable', message: 'the router cannot start yet; see its logs' }),
+    });
+    expect(jsonLines(stderr)).toMatchObject([
+      { level: 'error', message: 'router cannot start: the API key is unavailable', error: { name: 'ApiKeyError' } },
+    ]);
   });
 
   it('answers 500 internal_error, without a stack, when the webhook throws', async () => {

@@ -1,0 +1,26 @@
+// The cold-start secret read against a Secrets Manager that never answers: a real client, so the abort is real.
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { afterEach, expect, it } from 'vitest';
+import { ApiKeyError, resolveApiKey } from '../../../lib/retell/apiKey';
+import { type HangingServer, hangingEndpoint } from '../../support/deadPeers';
+
+const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:retell-router/api-key-AbCdEf';
+let hanging: HangingServer | undefined;
+afterEach(() => hanging?.close());
+
+it('gives up within its time, rather than holding a cold start until Lambda stops the function', async () => {
+  const server = await hangingEndpoint();
+  hanging = server;
+  const client = () =>
+    new SecretsManagerClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+  const started = performance.now();
+  const error = await resolveApiKey({ kind: 'secret', secretArn: ARN }, 200, client).catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(ApiKeyError);
+  expect(server.connections()).toBeGreaterThan(0);
+  // Generous: the point is 200 ms, not Lambda's 5 s timeout.
+  expect(performance.now() - started).toBeLessThan(2_000);
+});
