@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { RequestError } from '../../../lib/webhook/errors';
 import { parseInboundEvent } from '../../../lib/webhook/inboundEvent';
+import { thrown } from '../../support/thrown';
 
 const FROM = '+12137771234';
 const TO = '+12137771235';
 
-function refusal(text: string): RequestError {
-  try {
-    parseInboundEvent(text);
-  } catch (error) {
-    expect(error).toBeInstanceOf(RequestError);
-    return error as RequestError;
-  }
-  throw new Error('the event was accepted');
-}
+const refusal = (text: string): RequestError => thrown(RequestError, () => parseInboundEvent(text));
 
 function call(contact: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({ event: 'call_inbound', call_inbound: contact, ...extra });

@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { RequestError } from '../../../lib/webhook/errors';
 import { MAX_BODY_BYTES, readRawBody } from '../../../lib/webhook/rawBody';
+import { thrown } from '../../support/thrown';
 
 const KIB64 = 64 * 1024;
 const TOO_LARGE = `request body is over ${KIB64} bytes`;
 const NOT_BASE64 = 'request body is marked base64 but is not valid base64';
 const NOT_UTF8 = 'request body is not valid UTF-8';
 
-function refusal(read: () => unknown): RequestError {
-  try {
-    read();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RequestError);
-    return error as RequestError;
-  }
-  throw new Error('the body was accepted');
-}
+const refusal = (read: () => unknown): RequestError => thrown(RequestError, read);
 
 describe('readRawBody', () => {
   it('limits bodies to 64 KiB', () => {

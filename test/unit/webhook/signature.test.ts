@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RequestError } from '../../../lib/webhook/errors';
 import { createSignatureVerifier } from '../../../lib/webhook/signature';
 import { sign, TEST_API_KEY } from '../../support/signing';
+import { thrown } from '../../support/thrown';
 
 // The SDK's own test vector (retell-sdk tests), as quoted in the shared Retell notes.
 const VECTOR = {
@@ -21,15 +22,7 @@ const MALFORMED = 'malformed x-retell-signature header: expected v=<unix ms>,d=<
 const MISMATCH = 'signature does not match the request body';
 const STALE = 'signature timestamp is more than 5 minutes from now';
 
-function refusal(verify: () => void): RequestError {
-  try {
-    verify();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RequestError);
-    return error as RequestError;
-  }
-  throw new Error('the signature was accepted');
-}
+const refusal = (verify: () => void): RequestError => thrown(RequestError, verify);
 
 function expectRefused(verify: () => void, message: string): void {
   expect(refusal(verify)).toMatchObject({ code: 'invalid_signature', status: 401, message });
