@@ -7,14 +7,12 @@ import { createLogger, type Logger } from './logger';
 import { resolveApiKey } from './retell/apiKey';
 import { createRetellPhoneNumberSource, type PhoneNumberSource } from './retell/phoneNumberClient';
 import { createRandomSource } from './routing/random';
-import { parseSettings, type Settings } from './settings';
+import { parseSettings } from './settings';
 import { createInboundWebhook, type InboundWebhook } from './webhook/inboundWebhook';
 import { createSignatureVerifier } from './webhook/signature';
 
 export interface App {
-  settings: Settings;
   webhook: InboundWebhook;
-  configStore: ConfigStore;
 }
 
 export interface AppOverrides {
@@ -58,7 +56,7 @@ export async function createApp(env: NodeJS.ProcessEnv, overrides: AppOverrides 
     sourceAllowlist: settings.sourceAllowlist,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
   });
-  return { settings, webhook, configStore };
+  return { webhook };
 }
 
 let container: Promise<App> | undefined;

@@ -7,7 +7,7 @@ export const E164 = z.string().check(z.regex(/^\+[1-9]\d{1,14}$/, 'must be an E.
 const nullableString = z.nullish(z.string());
 const agentVersion = z.union([z.number(), z.string()]);
 
-export const AgentWeightSchema = z.looseObject({
+const AgentWeightSchema = z.looseObject({
   agent_id: z.string().check(z.minLength(1, 'must not be empty')),
   weight: z.number().check(z.positive('must be greater than 0'), z.lte(1, 'must be at most 1')),
   agent_version: z.nullish(agentVersion),
