@@ -6,20 +6,12 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiKeyError, resolveApiKey } from '../../../lib/retell/apiKey';
+import { rejection } from '../../support/thrown';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:retell-router/api-key-AbCdEf';
 const secretsManager = mockClient(SecretsManagerClient);
 
-async function failure(promise: Promise<unknown>): Promise<ApiKeyError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('the key was resolved');
-    },
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ApiKeyError);
-  return error as ApiKeyError;
-}
+const failure = (promise: Promise<unknown>): Promise<ApiKeyError> => rejection(ApiKeyError, promise);
 
 describe('resolveApiKey', () => {
   afterEach(() => {

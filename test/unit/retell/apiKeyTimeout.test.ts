@@ -3,6 +3,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, expect, it } from 'vitest';
 import { ApiKeyError, resolveApiKey } from '../../../lib/retell/apiKey';
 import { type HangingServer, hangingEndpoint } from '../../support/deadPeers';
+import { rejection } from '../../support/thrown';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:retell-router/api-key-AbCdEf';
 let hanging: HangingServer | undefined;
@@ -18,8 +19,7 @@ it('gives up within its time, rather than holding a cold start until Lambda stop
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
   const started = performance.now();
-  const error = await resolveApiKey({ kind: 'secret', secretArn: ARN }, 200, client).catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(ApiKeyError);
+  await rejection(ApiKeyError, resolveApiKey({ kind: 'secret', secretArn: ARN }, 200, client));
   expect(server.connections()).toBeGreaterThan(0);
   // Generous: the point is 200 ms, not Lambda's 5 s timeout.
   expect(performance.now() - started).toBeLessThan(2_000);

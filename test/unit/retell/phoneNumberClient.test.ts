@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RetellStandIn, startRetellStandIn } from '../../../infra/local/retellStandIn';
 import { createRetellPhoneNumberSource, RetellApiError } from '../../../lib/retell/phoneNumberClient';
+import { rejection } from '../../support/thrown';
 
 const API_KEY = 'key_phone_client_test';
 const NUMBER = '+14155550100';
@@ -45,16 +46,7 @@ function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-async function failure(promise: Promise<unknown>): Promise<RetellApiError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('the lookup succeeded');
-    },
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(RetellApiError);
-  return error as RetellApiError;
-}
+const failure = (promise: Promise<unknown>): Promise<RetellApiError> => rejection(RetellApiError, promise);
 
 const signal = () => AbortSignal.timeout(5_000);
 
