@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { InboundKind } from '../../lib/retell/schemas';
 import { createCacheTable, LOCAL_AWS_ENV, startLocalDynamo } from './localDynamo';
-import { startRetellStandIn } from './retellStandIn';
+import { type PhoneNumberRecord, startRetellStandIn } from './retellStandIn';
 
 /** Signs and verifies webhooks when no RETELL_API_KEY is set; the Retell stand-in accepts only this key. */
 export const DEMO_API_KEY = 'key_demo_retell_router_local';
@@ -26,11 +26,9 @@ export const WEBHOOK_PATHS: Readonly<Record<InboundKind, string>> = {
 /** A fixture number with weighted call agents and an SMS agent, and a US caller it accepts. */
 export const EXAMPLE_CALL = { to: '+14155550100', from: '+12125550142' } as const;
 
-export type PhoneNumberFixture = { phone_number: string } & Record<string, unknown>;
-
 export const FIXTURES_PATH = new URL('../fixtures/phone-numbers.json', import.meta.url);
 
-export function loadFixtures(): PhoneNumberFixture[] {
+export function loadFixtures(): PhoneNumberRecord[] {
   return JSON.parse(readFileSync(FIXTURES_PATH, 'utf8'));
 }
 

@@ -2,6 +2,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** A phone number object as Retell's API returns it: keyed by its number, every other field passed through as is. */
+export type PhoneNumberRecord = { phone_number: string } & Record<string, unknown>;
+
 /** What the stand-in does with one request, instead of answering normally. */
 export type Fault =
   | { kind: 'status'; status: number }
@@ -15,7 +18,7 @@ export interface RetellStandIn {
   readonly requests: Map<string, number>;
   totalRequests(): number;
   /** Replaces or adds a number's config. */
-  setConfig(config: { phone_number: string } & Record<string, unknown>): void;
+  setConfig(config: PhoneNumberRecord): void;
   /** Applies to every request until cleared with undefined. */
   setFault(fault: Fault | undefined): void;
   /** Delay before each answer. */
@@ -27,7 +30,7 @@ const PATH = /^\/get-phone-number\/([^/]+)$/;
 
 export async function startRetellStandIn(
   apiKey: string,
-  configs: readonly ({ phone_number: string } & Record<string, unknown>)[],
+  configs: readonly PhoneNumberRecord[],
   port = 0,
 ): Promise<RetellStandIn> {
   const byNumber = new Map(configs.map((config) => [config.phone_number, config]));

@@ -4,12 +4,11 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { resetApp } from '../../lib/app';
 import type { InboundKind } from '../../lib/retell/schemas';
-import { RequestError } from '../../lib/webhook/errors';
-import { errorResponse, jsonResponse } from '../../lib/webhook/httpResponse';
-import { MAX_BODY_BYTES } from '../../lib/webhook/rawBody';
+import type { FunctionUrlHandler } from '../../lib/webhook/functionUrl';
+import { errorResponse, type HttpResponse, jsonResponse } from '../../lib/webhook/httpResponse';
+import { MAX_BODY_BYTES, tooLarge } from '../../lib/webhook/rawBody';
 import {
   DEFAULT_PORT,
   EXAMPLE_CALL,
@@ -22,10 +21,9 @@ import {
 } from './demo';
 import { functionUrlEvent } from './functionUrlEvent';
 
-type Handler = (event: LambdaFunctionURLEvent) => Promise<LambdaFunctionURLResult>;
 
 // Imported only once the environment is in place: the router reads its settings once per process.
-const HANDLER_MODULES: Record<InboundKind, () => Promise<{ handler: Handler }>> = {
+const HANDLER_MODULES: Record<InboundKind, () => Promise<{ handler: FunctionUrlHandler }>> = {
   call_inbound: () => import('../../functions/inbound-call/handler'),
   chat_inbound: () => import('../../functions/inbound-sms/handler'),
 };
@@ -60,7 +58,7 @@ export async function startLocalServer({
   port = DEFAULT_PORT,
   env = {},
 }: LocalServerOptions = {}): Promise<LocalServer> {
-  const routes = new Map<string, Handler>();
+  const routes = new Map<string, FunctionUrlHandler>();
   const server = createServer((req, res) => {
     serve(req, res, routes).catch((error: unknown) => {
       process.stderr.write(`local server: request failed: ${(error as Error).message}\n`);
@@ -120,7 +118,7 @@ export async function startLocalServer({
   }
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, routes: Map<string, Handler>): Promise<void> {
+async function serve(req: IncomingMessage, res: ServerResponse, routes: Map<string, FunctionUrlHandler>): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://local').pathname;
   const handler = routes.get(path);
   if (handler === undefined) {
@@ -131,10 +129,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, routes: Map<stri
   const body = await readBody(req);
   if (body === undefined) {
     // The handler's own answer, without buffering a body it would refuse anyway.
-    return send(
-      res,
-      errorResponse(new RequestError('payload_too_large', `request body is over ${MAX_BODY_BYTES} bytes`)),
-    );
+    return send(res, errorResponse(tooLarge()));
   }
   const event = functionUrlEvent({
     method: req.method ?? 'GET',
@@ -169,19 +164,8 @@ function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   return flat;
 }
 
-/** Writes a Function URL result as Lambda would: a bare string is a 200 JSON body. */
-function send(res: ServerResponse, result: LambdaFunctionURLResult): void {
-  if (typeof result === 'string') {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(result);
-    return;
-  }
-  const body = result.body ?? '';
-  res
-    .writeHead(result.statusCode ?? 200, {
-      ...result.headers,
-      ...(result.cookies?.length ? { 'set-cookie': result.cookies } : {}),
-    })
-    .end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+function send(res: ServerResponse, { statusCode, headers, body }: HttpResponse): void {
+  res.writeHead(statusCode, headers).end(body);
 }
 
 function definedOnly(env: Readonly<Record<string, string | undefined>>): Record<string, string> {

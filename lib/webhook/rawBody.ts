@@ -34,6 +34,7 @@ export function readRawBody(body: string | undefined, isBase64Encoded: boolean):
   }
 }
 
-function tooLarge(): RequestError {
+/** The refusal of a body over MAX_BODY_BYTES. */
+export function tooLarge(): RequestError {
   return new RequestError('payload_too_large', `request body is over ${MAX_BODY_BYTES} bytes`);
 }

@@ -1,9 +1,9 @@
 // The whole router on real local servers: dynalite for the cache table and the Retell stand-in, both on loopback.
-import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { loadFixtures } from '../../infra/local/demo';
 import { functionUrlEvent } from '../../infra/local/functionUrlEvent';
 import { createCacheTable, type LocalDynamo, startLocalDynamo } from '../../infra/local/localDynamo';
-import { type RetellStandIn, startRetellStandIn } from '../../infra/local/retellStandIn';
+import { type PhoneNumberRecord, type RetellStandIn, startRetellStandIn } from '../../infra/local/retellStandIn';
 import { type App, createApp } from '../../lib/app';
 import { createLogger, type LogLevel } from '../../lib/logger';
 import type { InboundKind } from '../../lib/retell/schemas';
@@ -13,11 +13,7 @@ import { sign, TEST_API_KEY } from './signing';
 
 export const TABLE_NAME = 'retell-router-test';
 
-type Config = { phone_number: string } & Record<string, unknown>;
-
-export const FIXTURES: Config[] = JSON.parse(
-  readFileSync(new URL('../../infra/fixtures/phone-numbers.json', import.meta.url), 'utf8'),
-);
+export const FIXTURES = loadFixtures();
 
 export interface LogRecord {
   level: LogLevel;
@@ -40,7 +36,7 @@ export interface Harness {
 export interface HarnessOptions {
   /** Extra router environment, e.g. { ROUTER_SEED: '7' }. */
   env?: Record<string, string>;
-  configs?: Config[];
+  configs?: PhoneNumberRecord[];
   clock?: () => number;
   /** Point the router at this DynamoDB endpoint instead of the harness's dynalite. */
   dynamoEndpoint?: string;
