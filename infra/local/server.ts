@@ -21,7 +21,6 @@ import {
 } from './demo';
 import { functionUrlEvent } from './functionUrlEvent';
 
-
 // Imported only once the environment is in place: the router reads its settings once per process.
 const HANDLER_MODULES: Record<InboundKind, () => Promise<{ handler: FunctionUrlHandler }>> = {
   call_inbound: () => import('../../functions/inbound-call/handler'),
@@ -118,7 +117,11 @@ export async function startLocalServer({
   }
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, routes: Map<string, FunctionUrlHandler>): Promise<void> {
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  routes: Map<string, FunctionUrlHandler>,
+): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://local').pathname;
   const handler = routes.get(path);
   if (handler === undefined) {
