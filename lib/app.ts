@@ -1,10 +1,11 @@
 // The composition root: settings and clients built once per container, wired into the inbound webhook.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigStore } from './config/configStore';
 import { ConfigTable } from './config/configTable';
 import { MemoryTier } from './config/memoryTier';
 import { createLogger, type Logger } from './logger';
-import { resolveApiKey } from './retell/apiKey';
+import { createApiKeyProvider } from './retell/apiKey';
 import { createRetellPhoneNumberSource, type PhoneNumberSource } from './retell/phoneNumberClient';
 import { createRandomSource } from './routing/random';
 import { parseSettings } from './settings';
@@ -19,13 +20,21 @@ export interface AppOverrides {
   logger?: Logger;
   dynamodb?: DynamoDBClient;
   upstream?: PhoneNumberSource;
+  secretsManager?: SecretsManagerClient;
   clock?: () => number;
 }
 
 export async function createApp(env: NodeJS.ProcessEnv, overrides: AppOverrides = {}): Promise<App> {
   const settings = parseSettings(env);
   const logger = overrides.logger ?? createLogger(settings.logLevel);
-  const apiKey = await resolveApiKey(settings.apiKey, settings.responseBudgetMs);
+  const apiKey = await createApiKeyProvider(settings.apiKey, {
+    refreshMs: settings.apiKeyRefreshMs,
+    graceMs: settings.apiKeyGraceMs,
+    readTimeoutMs: settings.responseBudgetMs,
+    logger,
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
+    ...(overrides.secretsManager ? { client: overrides.secretsManager } : {}),
+  });
   const tableTimeoutMs = Math.floor(settings.responseBudgetMs / 4);
   // The endpoint comes from AWS_ENDPOINT_URL_DYNAMODB when set: AWS, DynamoDB Local or dynalite alike.
   const dynamodb = overrides.dynamodb ?? new DynamoDBClient({ maxAttempts: 2 });
@@ -35,7 +44,8 @@ export async function createApp(env: NodeJS.ProcessEnv, overrides: AppOverrides 
     upstream:
       overrides.upstream ??
       createRetellPhoneNumberSource({
-        apiKey,
+        apiKey: () => apiKey.current(),
+        onUnauthorized: () => void apiKey.refreshNow(),
         baseURL: settings.retellBaseUrl,
         timeoutMs: settings.responseBudgetMs,
       }),

@@ -13,6 +13,8 @@ const EnvSchema = z
   .object({
     RETELL_API_KEY: optionalText,
     RETELL_API_KEY_SECRET_ARN: optionalText,
+    API_KEY_REFRESH_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 300),
+    API_KEY_GRACE_SECONDS: seconds(3_600),
     RETELL_BASE_URL: z._default(z.url({ protocol: /^https?$/ }), 'https://api.retellai.com'),
     CACHE_TABLE_NAME: z.string().check(z.trim(), z.minLength(3)),
     MEMORY_CACHE_SECONDS: seconds(30),
@@ -36,6 +38,10 @@ export type ApiKeySource = { kind: 'value'; apiKey: string } | { kind: 'secret';
 
 export interface Settings {
   apiKey: ApiKeySource;
+  /** How often a secret key is re-read in the background, ms. */
+  apiKeyRefreshMs: number;
+  /** How long the previous key still verifies webhooks after a change, ms. */
+  apiKeyGraceMs: number;
   retellBaseUrl: string;
   cacheTableName: string;
   memoryCacheMs: number;
@@ -72,6 +78,8 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
       e.RETELL_API_KEY !== undefined
         ? { kind: 'value', apiKey: e.RETELL_API_KEY }
         : { kind: 'secret', secretArn: e.RETELL_API_KEY_SECRET_ARN as string },
+    apiKeyRefreshMs: e.API_KEY_REFRESH_SECONDS * 1000,
+    apiKeyGraceMs: e.API_KEY_GRACE_SECONDS * 1000,
     retellBaseUrl: e.RETELL_BASE_URL.replace(/\/+$/, ''),
     cacheTableName: e.CACHE_TABLE_NAME,
     memoryCacheMs: e.MEMORY_CACHE_SECONDS * 1000,

@@ -21,6 +21,8 @@ export interface RetellStandIn {
   setConfig(config: PhoneNumberRecord): void;
   /** Applies to every request until cleared with undefined. */
   setFault(fault: Fault | undefined): void;
+  /** The API key it accepts from now on, as after a rotation in Retell's dashboard. */
+  setApiKey(apiKey: string): void;
   /** Delay before each answer. */
   setLatency(ms: number): void;
   close(): Promise<void>;
@@ -37,6 +39,7 @@ export async function startRetellStandIn(
   const requests = new Map<string, number>();
   let fault: Fault | undefined;
   let latencyMs = 0;
+  let acceptedKey = apiKey;
   const hanging = new Set<ServerResponse>();
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
@@ -48,7 +51,7 @@ export async function startRetellStandIn(
     if (match === null) return send(res, 404, { status: 'error', message: 'Not found' });
     const number = decodeURIComponent(match[1] as string);
     requests.set(number, (requests.get(number) ?? 0) + 1);
-    if (req.headers.authorization !== `Bearer ${apiKey}`) {
+    if (req.headers.authorization !== `Bearer ${acceptedKey}`) {
       return send(res, 401, { status: 'error', message: 'Invalid API key' });
     }
     switch (fault?.kind) {
@@ -86,6 +89,9 @@ export async function startRetellStandIn(
     setConfig: (config) => byNumber.set(config.phone_number, config),
     setFault: (next) => {
       fault = next;
+    },
+    setApiKey: (next) => {
+      acceptedKey = next;
     },
     setLatency: (ms) => {
       latencyMs = ms;

@@ -19,24 +19,36 @@ export interface PhoneNumberSource {
 }
 
 export interface RetellClientOptions {
-  apiKey: string;
+  /** The newest API key, read for every request, so a rotated key is used at once. */
+  apiKey: () => string;
+  /** Called when Retell answers 401: the key may have been rotated. */
+  onUnauthorized?: () => void;
   baseURL: string;
   /** Upper bound of one request; the caller's signal usually ends it sooner. */
   timeoutMs: number;
 }
 
-export function createRetellPhoneNumberSource({ apiKey, baseURL, timeoutMs }: RetellClientOptions): PhoneNumberSource {
+export function createRetellPhoneNumberSource({
+  apiKey,
+  onUnauthorized,
+  baseURL,
+  timeoutMs,
+}: RetellClientOptions): PhoneNumberSource {
   // No SDK retries: its back-off would spend the caller's ringing time, and Retell retries the webhook itself.
-  const client = new Retell({ apiKey, baseURL, timeout: timeoutMs, maxRetries: 0, logLevel: 'off' });
+  const client = new Retell({ apiKey: apiKey(), baseURL, timeout: timeoutMs, maxRetries: 0, logLevel: 'off' });
   return {
     async getPhoneNumber(phoneNumber, signal) {
       let body: unknown;
       try {
-        body = await client.phoneNumber.retrieve(phoneNumber, { signal });
+        body = await client.phoneNumber.retrieve(phoneNumber, {
+          signal,
+          headers: { authorization: `Bearer ${apiKey()}` },
+        });
       } catch (error) {
         // Retell answers an unknown number with 404 or 422.
         if (error instanceof APIError && (error.status === 404 || error.status === 422)) return undefined;
         const status = error instanceof APIError ? error.status : undefined;
+        if (status === 401) onUnauthorized?.();
         throw new RetellApiError(`Get Phone Number failed${status ? ` with HTTP ${status}` : ''}`, {
           cause: error,
           status,

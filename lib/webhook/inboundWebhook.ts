@@ -36,7 +36,7 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
   const { verifier, configStore, random, logger, sourceAllowlist } = options;
   const clock = options.clock ?? Date.now;
 
-  const accept = (request: HttpRequest): InboundContact => {
+  const accept = async (request: HttpRequest): Promise<InboundContact> => {
     if (request.method.toUpperCase() !== 'POST') {
       throw new RequestError('method_not_allowed', `${request.method} is not allowed: POST the webhook`);
     }
@@ -44,7 +44,7 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
       throw new RequestError('forbidden_source', 'source address is not allowed');
     }
     const raw = readRawBody(request.body, request.isBase64Encoded);
-    verifier.verify(raw.signed, header(request.headers, SIGNATURE_HEADER), clock());
+    await verifier.verify(raw.signed, header(request.headers, SIGNATURE_HEADER), clock());
     return parseInboundEvent(raw.text);
   };
 
@@ -52,7 +52,7 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
     const deadline = Deadline.in(Math.min(budgetMs, options.responseBudgetMs), clock);
     let contact: InboundContact;
     try {
-      contact = accept(request);
+      contact = await accept(request);
     } catch (error) {
       if (!(error instanceof RequestError)) throw error;
       logger.info('request refused', { status: error.status, error: error.code, reason: error.message });

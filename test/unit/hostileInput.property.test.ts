@@ -8,6 +8,7 @@ import { ConfigStore } from '../../lib/config/configStore';
 import { ConfigTable } from '../../lib/config/configTable';
 import { MemoryTier } from '../../lib/config/memoryTier';
 import { createLogger } from '../../lib/logger';
+import { staticApiKey } from '../../lib/retell/apiKey';
 import type { PhoneNumberSource } from '../../lib/retell/phoneNumberClient';
 import { createRandomSource } from '../../lib/routing/random';
 import { createInboundWebhook, type HttpRequest } from '../../lib/webhook/inboundWebhook';
@@ -32,7 +33,7 @@ function createTarget() {
   };
   const clock = () => NOW;
   const webhook = createInboundWebhook({
-    verifier: createSignatureVerifier(TEST_API_KEY),
+    verifier: createSignatureVerifier(staticApiKey(TEST_API_KEY)),
     configStore: new ConfigStore({
       memory: new MemoryTier(100),
       table: new ConfigTable(new DynamoDBClient({}), 'table'),

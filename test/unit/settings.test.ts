@@ -13,6 +13,8 @@ describe('parseSettings', () => {
     const { sourceAllowlist, ...settings } = parseSettings(BASE);
     expect(settings).toEqual({
       apiKey: { kind: 'value', apiKey: API_KEY },
+      apiKeyRefreshMs: 300_000,
+      apiKeyGraceMs: 3_600_000,
       retellBaseUrl: 'https://api.retellai.com',
       cacheTableName: 'retell-router-cache',
       memoryCacheMs: 30_000,
@@ -40,8 +42,12 @@ describe('parseSettings', () => {
       ROUTER_SEED: '-42',
       ALLOWED_SOURCE_IPS: '100.20.5.228',
       LOG_LEVEL: 'debug',
+      API_KEY_REFRESH_SECONDS: '60',
+      API_KEY_GRACE_SECONDS: '0',
     });
     expect(settings).toMatchObject({
+      apiKeyRefreshMs: 60_000,
+      apiKeyGraceMs: 0,
       retellBaseUrl: 'http://127.0.0.1:4010',
       memoryCacheMs: 5_000,
       memoryCacheMaxEntries: 50,
@@ -95,6 +101,8 @@ describe('parseSettings', () => {
       ROUTER_SEED: value,
       ALLOWED_SOURCE_IPS: value,
       LOG_LEVEL: value,
+      API_KEY_REFRESH_SECONDS: value,
+      API_KEY_GRACE_SECONDS: value,
     });
     // Exactly the settings of an environment that does not name them at all.
     expect(settings).toEqual(parseSettings(BASE));
@@ -145,6 +153,16 @@ describe('parseSettings', () => {
       'an unsafe ROUTER_SEED',
       { ...BASE, ROUTER_SEED: '1e30' },
       'ROUTER_SEED: Too big: expected int to be <=9007199254740991',
+    ],
+    [
+      'a key refresh period of 0 (a read per request)',
+      { ...BASE, API_KEY_REFRESH_SECONDS: '0' },
+      'API_KEY_REFRESH_SECONDS: Too small: expected number to be >=1',
+    ],
+    [
+      'a negative grace period',
+      { ...BASE, API_KEY_GRACE_SECONDS: '-5' },
+      'API_KEY_GRACE_SECONDS: Too small: expected number to be >=0',
     ],
     [
       'a negative cache time',

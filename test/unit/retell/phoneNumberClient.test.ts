@@ -61,7 +61,7 @@ describe('createRetellPhoneNumberSource, against a recording server', () => {
     servers.push(started.server);
     return {
       ...started,
-      source: createRetellPhoneNumberSource({ apiKey: API_KEY, baseURL: started.baseUrl, timeoutMs: 5_000 }),
+      source: createRetellPhoneNumberSource({ apiKey: () => API_KEY, baseURL: started.baseUrl, timeoutMs: 5_000 }),
     };
   }
 
@@ -168,17 +168,33 @@ describe('createRetellPhoneNumberSource, against the Retell stand-in', () => {
     await retell.close();
   });
 
-  const source = (options: { apiKey?: string; timeoutMs?: number } = {}) =>
-    createRetellPhoneNumberSource({ apiKey: API_KEY, baseURL: retell.baseUrl, timeoutMs: 5_000, ...options });
+  const source = (options: { apiKey?: () => string; timeoutMs?: number } = {}) =>
+    createRetellPhoneNumberSource({ apiKey: () => API_KEY, baseURL: retell.baseUrl, timeoutMs: 5_000, ...options });
 
   it('returns the stand-in’s config, and undefined for a number it does not know', async () => {
     await expect(source().getPhoneNumber(NUMBER, signal())).resolves.toEqual(CONFIG);
     await expect(source().getPhoneNumber('+14155550999', signal())).resolves.toBeUndefined();
   });
 
-  it('throws RetellApiError with 401 when the key is wrong', async () => {
-    const error = await failure(source({ apiKey: 'key_wrong' }).getPhoneNumber(NUMBER, signal()));
+  it('throws RetellApiError with 401 when the key is wrong, and says so to onUnauthorized', async () => {
+    let unauthorized = 0;
+    const client = createRetellPhoneNumberSource({
+      apiKey: () => 'key_wrong',
+      onUnauthorized: () => unauthorized++,
+      baseURL: retell.baseUrl,
+      timeoutMs: 5_000,
+    });
+    const error = await failure(client.getPhoneNumber(NUMBER, signal()));
     expect(error.status).toBe(401);
+    expect(unauthorized).toBe(1);
+  });
+
+  it('sends the newest key on every request', async () => {
+    let key = 'key_old';
+    const client = source({ apiKey: () => key });
+    expect((await failure(client.getPhoneNumber(NUMBER, signal()))).status).toBe(401);
+    key = API_KEY;
+    await expect(client.getPhoneNumber(NUMBER, signal())).resolves.toEqual(CONFIG);
   });
 
   it('throws RetellApiError without a status when the connection is dropped', async () => {
@@ -188,7 +204,11 @@ describe('createRetellPhoneNumberSource, against the Retell stand-in', () => {
   });
 
   it('throws RetellApiError without a status when nothing listens', async () => {
-    const closed = createRetellPhoneNumberSource({ apiKey: API_KEY, baseURL: 'http://127.0.0.1:9', timeoutMs: 2_000 });
+    const closed = createRetellPhoneNumberSource({
+      apiKey: () => API_KEY,
+      baseURL: 'http://127.0.0.1:9',
+      timeoutMs: 2_000,
+    });
     const error = await failure(closed.getPhoneNumber(NUMBER, signal()));
     expect(error.status).toBeUndefined();
   });

@@ -1,18 +1,19 @@
 import fc from 'fast-check';
 import { symmetric } from 'retell-sdk/lib/webhook_auth';
 import { describe, expect, it } from 'vitest';
+import { staticApiKey } from '../../../lib/retell/apiKey';
 import { createSignatureVerifier } from '../../../lib/webhook/signature';
 
 const NOW = 1_780_000_000_000;
 const FIVE_MINUTES = 5 * 60 * 1000;
 
-function accepts(key: string, body: string, header: string, now: number): boolean {
-  try {
-    createSignatureVerifier(key).verify(Buffer.from(body, 'utf8'), header, now);
-    return true;
-  } catch {
-    return false;
-  }
+function accepts(key: string, body: string, header: string, now: number): Promise<boolean> {
+  return createSignatureVerifier(staticApiKey(key))
+    .verify(Buffer.from(body, 'utf8'), header, now)
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 describe('createSignatureVerifier, against the SDK', () => {
@@ -30,7 +31,7 @@ describe('createSignatureVerifier, against the SDK', () => {
           const checkedBody = tamper === 'body' ? `${body} ` : body;
           const checkedKey = tamper === 'key' ? `${key}x` : key;
           const sdk = await symmetric.verify(checkedBody, checkedKey, header, { timestamp: NOW });
-          expect(accepts(checkedKey, checkedBody, header, NOW)).toBe(sdk);
+          expect(await accepts(checkedKey, checkedBody, header, NOW)).toBe(sdk);
           expect(sdk).toBe(tamper === 'none' && Math.abs(offset) <= FIVE_MINUTES);
         },
       ),
@@ -44,7 +45,7 @@ describe('createSignatureVerifier, against the SDK', () => {
         fc.string({ maxLength: 120 }),
         fc.string({ minLength: 1, maxLength: 100 }),
         async (header, body) => {
-          expect(accepts('key_test', body, header, NOW)).toBe(false);
+          expect(await accepts('key_test', body, header, NOW)).toBe(false);
           expect(await symmetric.verify(body, 'key_test', header, { timestamp: NOW })).toBe(false);
         },
       ),
