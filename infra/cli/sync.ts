@@ -24,7 +24,8 @@ SYNC_MAX_PAGES, CONFIG_TTL_SECONDS and STALE_IF_ERROR_SECONDS apply as in the fu
 export function describeSummary(summary: SyncSummary): string {
   const lines = [
     `${summary.ok ? 'synced' : 'sync FAILED'}: ${summary.written} written, ${summary.unchanged} unchanged, ` +
-      `${summary.removed} removed, ${summary.invalid} invalid (${summary.pages} pages, ${summary.duration_ms} ms)`,
+      `${summary.removed} removed, ${summary.invalid} invalid ` +
+      `(${summary.pages} page${summary.pages === 1 ? '' : 's'}, ${summary.duration_ms} ms)`,
   ];
   for (const invalid of summary.invalid_configs) {
     lines.push(`  invalid: ${invalid.phone_number ?? '(no phone_number)'} at ${invalid.position}: ${invalid.reason}`);
@@ -32,7 +33,9 @@ export function describeSummary(summary: SyncSummary): string {
   if (summary.invalid > summary.invalid_configs.length) {
     lines.push(`  … and ${summary.invalid - summary.invalid_configs.length} more invalid`);
   }
-  if (summary.error !== undefined) lines.push(`error: ${summary.error}; nothing was removed`);
+  if (summary.error !== undefined) {
+    lines.push(`error: ${summary.error}${summary.removed === 0 ? '; nothing was removed' : ''}`);
+  }
   return lines.join('\n');
 }
 

@@ -8,9 +8,7 @@ describe('npm run sync', () => {
     const summary = await syncOnce({});
     expect(summary).toMatchObject({ ok: true, written: loadFixtures().length, unchanged: 0, removed: 0, invalid: 0 });
     expect(describeSummary(summary)).toMatch(
-      new RegExp(
-        `^synced: ${loadFixtures().length} written, 0 unchanged, 0 removed, 0 invalid \\(1 pages, \\d+ ms\\)$`,
-      ),
+      new RegExp(`^synced: ${loadFixtures().length} written, 0 unchanged, 0 removed, 0 invalid \\(1 page, \\d+ ms\\)$`),
     );
   });
 
@@ -29,7 +27,7 @@ describe('npm run sync', () => {
       error: 'page 2 of the listing failed',
     });
     expect(text.split('\n')).toEqual([
-      'sync FAILED: 3 written, 0 unchanged, 0 removed, 1 invalid (1 pages, 12 ms)',
+      'sync FAILED: 3 written, 0 unchanged, 0 removed, 1 invalid (1 page, 12 ms)',
       '  invalid: +14155550106 at page 2, item 2: weight: must be at most 1',
       'error: page 2 of the listing failed; nothing was removed',
     ]);
