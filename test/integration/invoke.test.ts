@@ -88,7 +88,8 @@ describe('npm run invoke', () => {
     );
     expect(JSON.parse(stdout)).toMatchObject({ statusCode: 200 });
     expect(stderr).toContain('"message":"routed"');
-  });
+    // Starting npx and tsx in a child process takes over 20 s when the shared machine is loaded.
+  }, 60_000);
 });
 
 describe('sign-event', () => {
