@@ -5,6 +5,7 @@ import type { BuildOptions } from 'esbuild';
 export const FUNCTIONS = {
   'inbound-call': 'functions/inbound-call/handler.ts',
   'inbound-sms': 'functions/inbound-sms/handler.ts',
+  'config-sync': 'functions/config-sync/handler.ts',
 } as const;
 
 // ES module bundles that contain the AWS SDK need `require` for its CommonJS parts.

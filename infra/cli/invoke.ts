@@ -6,7 +6,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { DEMO_API_KEY, startLocalBackends } from '../local/demo';
 import { readEvent, resignEvent } from './eventFiles';
@@ -33,7 +33,8 @@ export interface InvokeOptions {
   shellEnv?: Readonly<Record<string, string | undefined>>;
 }
 
-export async function invoke(options: InvokeOptions): Promise<LambdaFunctionURLResult> {
+/** The handler's answer as it returned it: an HTTP response for a webhook, a run summary for the config sync. */
+export async function invoke(options: InvokeOptions): Promise<unknown> {
   const templatePath = options.templatePath ?? TEMPLATE_PATH;
   const templateFile = templatePath instanceof URL ? fileURLToPath(templatePath) : resolve(templatePath);
   const shellEnv = options.shellEnv ?? process.env;
@@ -52,8 +53,10 @@ export async function invoke(options: InvokeOptions): Promise<LambdaFunctionURLR
     const handler = await bundle(fn, resolve(dirname(templateFile), fn.codeUri), outdir);
     const routerEnv = { ...environment, ...local.env };
     const apiKey = routerEnv.RETELL_API_KEY ?? DEMO_API_KEY;
-    // Saved events carry old signatures; ones made with the demo (or this) key are made again for now.
-    const fresh = await resignEvent(event, { apiKey, signedWith: [DEMO_API_KEY, apiKey], now: Date.now() });
+    // Saved webhook events carry old signatures; ones made with the demo (or this) key are made again for now.
+    const fresh = isFunctionUrlEvent(event)
+      ? await resignEvent(event, { apiKey, signedWith: [DEMO_API_KEY, apiKey], now: Date.now() })
+      : event;
     // As in Lambda, the template's variables come from the template: the caller's LOG_LEVEL or ROUTER_SEED stay out.
     for (const name of Object.keys(fn.variables)) delete process.env[name];
     Object.assign(process.env, routerEnv);
@@ -79,7 +82,12 @@ async function envFileOverrides(options: InvokeOptions, fn: SamFunction): Promis
   );
 }
 
-type Handler = (event: LambdaFunctionURLEvent, context: Context) => Promise<LambdaFunctionURLResult>;
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** A scheduled event (infra/events/scheduled.json) has no request to sign. */
+function isFunctionUrlEvent(event: LambdaFunctionURLEvent): boolean {
+  return typeof event.requestContext?.http === 'object';
+}
 
 async function bundle(fn: SamFunction, codeDir: string, outdir: string): Promise<Handler> {
   await build({
@@ -138,7 +146,8 @@ async function main(): Promise<void> {
   const [logicalId, eventPath, ...extra] = process.argv.slice(2);
   if (logicalId === undefined || eventPath === undefined || extra.length > 0) {
     process.stderr.write(
-      'usage: npm run invoke -- <LogicalId> <event.json>   e.g. InboundCallFunction infra/events/routed-call.json\n',
+      'usage: npm run invoke -- <LogicalId> <event.json>   e.g. InboundCallFunction infra/events/routed-call.json,\n' +
+        '       ConfigSyncFunction infra/events/scheduled.json\n',
     );
     process.exitCode = 1;
     return;

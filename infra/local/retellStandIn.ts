@@ -1,4 +1,5 @@
-// A local stand-in for Retell's Get Phone Number API: answers from given configs, counts requests, injects faults.
+// A local stand-in for Retell's Get Phone Number and List Phone Numbers (v2) APIs: answers from given configs, counts
+// requests, injects faults.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -12,31 +13,47 @@ export type Fault =
   | { kind: 'close' }
   | { kind: 'body'; body: string };
 
+export interface RetellStandInOptions {
+  /** The most items one List Phone Numbers page holds, whatever `limit` asks (Retell's own cap is 1000). */
+  maxPageSize?: number;
+}
+
 export interface RetellStandIn {
   baseUrl: string;
   /** Get Phone Number requests received, per number. */
   readonly requests: Map<string, number>;
   totalRequests(): number;
+  /** List Phone Numbers requests received, every page counted. */
+  listRequests(): number;
   /** Replaces or adds a number's config. */
   setConfig(config: PhoneNumberRecord): void;
+  /** Forgets a number, as when it is released in Retell. */
+  removeConfig(phoneNumber: string): void;
   /** Applies to every request until cleared with undefined. */
   setFault(fault: Fault | undefined): void;
   /** The API key it accepts from now on, as after a rotation in Retell's dashboard. */
   setApiKey(apiKey: string): void;
+  /** Applies to every request for the given page of a listing (1 is the first) until cleared with undefined. */
+  setListPageFault(page: number, fault: Fault | undefined): void;
   /** Delay before each answer. */
   setLatency(ms: number): void;
   close(): Promise<void>;
 }
 
 const PATH = /^\/get-phone-number\/([^/]+)$/;
+const LIST_PATH = '/v2/list-phone-numbers';
+const MAX_LIMIT = 1000;
 
 export async function startRetellStandIn(
   apiKey: string,
   configs: readonly PhoneNumberRecord[],
   port = 0,
+  { maxPageSize = MAX_LIMIT }: RetellStandInOptions = {},
 ): Promise<RetellStandIn> {
   const byNumber = new Map(configs.map((config) => [config.phone_number, config]));
   const requests = new Map<string, number>();
+  const pageFaults = new Map<number, Fault>();
+  let listed = 0;
   let fault: Fault | undefined;
   let latencyMs = 0;
   let acceptedKey = apiKey;
@@ -47,29 +64,65 @@ export async function startRetellStandIn(
   };
 
   const answer = (req: IncomingMessage, res: ServerResponse) => {
-    const match = req.method === 'GET' ? PATH.exec(new URL(req.url ?? '/', 'http://x').pathname) : null;
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (req.method === 'GET' && url.pathname === LIST_PATH) return list(req, res, url.searchParams);
+    const match = req.method === 'GET' ? PATH.exec(url.pathname) : null;
     if (match === null) return send(res, 404, { status: 'error', message: 'Not found' });
     const number = decodeURIComponent(match[1] as string);
     requests.set(number, (requests.get(number) ?? 0) + 1);
     if (req.headers.authorization !== `Bearer ${acceptedKey}`) {
       return send(res, 401, { status: 'error', message: 'Invalid API key' });
     }
-    switch (fault?.kind) {
-      case 'status':
-        return send(res, fault.status, { status: 'error', message: `injected ${fault.status}` });
-      case 'hang':
-        hanging.add(res);
-        res.on('close', () => hanging.delete(res));
-        return;
-      case 'close':
-        return req.socket.destroy();
-      case 'body':
-        res.writeHead(200, { 'content-type': 'application/json' }).end(fault.body);
-        return;
-    }
+    if (applyFault(req, res, fault)) return;
     const config = byNumber.get(number);
     if (config === undefined) return send(res, 404, { status: 'error', message: 'Phone number not found' });
     send(res, 200, config);
+  };
+
+  /** Pages in phone_number order; the pagination key is the last number of the page before. */
+  const list = (req: IncomingMessage, res: ServerResponse, query: URLSearchParams) => {
+    listed += 1;
+    if (req.headers.authorization !== `Bearer ${acceptedKey}`) {
+      return send(res, 401, { status: 'error', message: 'Invalid API key' });
+    }
+    const limit = Number(query.get('limit') ?? MAX_LIMIT);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+      return send(res, 400, { status: 'error', message: `limit must be an integer from 1 to ${MAX_LIMIT}` });
+    }
+    const after = query.get('pagination_key');
+    const all = [...byNumber.values()].sort((a, b) => a.phone_number.localeCompare(b.phone_number));
+    const start = after === null ? 0 : all.findIndex((config) => config.phone_number > after);
+    const from = start === -1 ? all.length : start;
+    const size = Math.min(limit, maxPageSize);
+    if (applyFault(req, res, fault ?? pageFaults.get(Math.floor(from / size) + 1))) return;
+    const items = all.slice(from, from + size);
+    const hasMore = from + size < all.length;
+    send(res, 200, {
+      items,
+      has_more: hasMore,
+      ...(hasMore ? { pagination_key: items[items.length - 1]?.phone_number } : {}),
+    });
+  };
+
+  /** True when the fault has answered (or will never answer) the request. */
+  const applyFault = (req: IncomingMessage, res: ServerResponse, fault: Fault | undefined): boolean => {
+    switch (fault?.kind) {
+      case 'status':
+        send(res, fault.status, { status: 'error', message: `injected ${fault.status}` });
+        return true;
+      case 'hang':
+        hanging.add(res);
+        res.on('close', () => hanging.delete(res));
+        return true;
+      case 'close':
+        req.socket.destroy();
+        return true;
+      case 'body':
+        res.writeHead(200, { 'content-type': 'application/json' }).end(fault.body);
+        return true;
+      default:
+        return false;
+    }
   };
 
   const server = createServer((req, res) => {
@@ -86,12 +139,18 @@ export async function startRetellStandIn(
     baseUrl: `http://127.0.0.1:${actual}`,
     requests,
     totalRequests: () => [...requests.values()].reduce((sum, count) => sum + count, 0),
+    listRequests: () => listed,
     setConfig: (config) => byNumber.set(config.phone_number, config),
+    removeConfig: (phoneNumber) => byNumber.delete(phoneNumber),
     setFault: (next) => {
       fault = next;
     },
     setApiKey: (next) => {
       acceptedKey = next;
+    },
+    setListPageFault: (page, next) => {
+      if (next === undefined) pageFaults.delete(page);
+      else pageFaults.set(page, next);
     },
     setLatency: (ms) => {
       latencyMs = ms;

@@ -1,10 +1,14 @@
 // The DynamoDB tier: one item per number, written only when it is not older than what the table holds.
 import {
+  type AttributeValue,
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   type GetItemCommandOutput,
   PutItemCommand,
+  ScanCommand,
+  type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { describeIssues } from '../describeIssues';
 import { type PhoneNumber, PhoneNumberSchema } from '../retell/schemas';
@@ -29,6 +33,15 @@ export interface StoredItem {
   lastModified: number;
   /** Parses and validates the stored config. Throws MalformedItemError. */
   readConfig(): PhoneNumber;
+}
+
+/** What the config sync needs to know of an item without reading its config. */
+export interface ItemSummary {
+  phoneNumber: string;
+  /** NaN when the item lacks it. */
+  fetchedAt: number;
+  /** The config's last_modification_timestamp; NaN when the item lacks it. */
+  lastModified: number;
 }
 
 export class ConfigTableError extends Error {
@@ -110,6 +123,70 @@ export class ConfigTable {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw new ConfigTableError(`PutItem ${config.phone_number} failed`, { cause: error });
+    }
+  }
+
+  /**
+   * Every item's number and timestamps: a Scan projecting three attributes, page after page. A Scan is billed on the
+   * items it reads, not on what it returns: one read unit per 8 KB of table (eventually consistent reads), so about
+   * one unit per eight numbers. Throws ConfigTableError.
+   */
+  async summaries(signal: AbortSignal): Promise<ItemSummary[]> {
+    const summaries: ItemSummary[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      let output: ScanCommandOutput;
+      try {
+        output = await this.client.send(
+          new ScanCommand({
+            TableName: this.tableName,
+            ProjectionExpression: '#key, #fetched, #modified',
+            ExpressionAttributeNames: {
+              '#key': TABLE_KEY,
+              '#fetched': 'fetched_at',
+              '#modified': 'last_modification_timestamp',
+            },
+            ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+          }),
+          { abortSignal: signal },
+        );
+      } catch (error) {
+        throw new ConfigTableError(`Scan of ${this.tableName} failed`, { cause: error });
+      }
+      for (const item of output.Items ?? []) {
+        const phoneNumber = item[TABLE_KEY]?.S;
+        if (phoneNumber === undefined) continue;
+        summaries.push({
+          phoneNumber,
+          fetchedAt: Number(item.fetched_at?.N),
+          lastModified: Number(item.last_modification_timestamp?.N),
+        });
+      }
+      startKey = output.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return summaries;
+  }
+
+  /**
+   * Deletes the item unless it was fetched at or after `before` (epoch ms): a webhook that fetched the number while a
+   * sync was listing keeps what it wrote. False when the item was kept or was not there. Throws ConfigTableError.
+   */
+  async deleteFetchedBefore(phoneNumber: string, before: number, signal: AbortSignal): Promise<boolean> {
+    try {
+      await this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: { [TABLE_KEY]: { S: phoneNumber } },
+          ConditionExpression: 'attribute_exists(#key) AND (attribute_not_exists(#fetched) OR #fetched < :before)',
+          ExpressionAttributeNames: { '#key': TABLE_KEY, '#fetched': 'fetched_at' },
+          ExpressionAttributeValues: { ':before': { N: String(before) } },
+        }),
+        { abortSignal: signal },
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw new ConfigTableError(`DeleteItem ${phoneNumber} failed`, { cause: error });
     }
   }
 }

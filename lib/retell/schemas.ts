@@ -50,6 +50,17 @@ export const PhoneNumberSchema = z.looseObject({
 export type PhoneNumber = z.infer<typeof PhoneNumberSchema>;
 export type AgentWeight = z.infer<typeof AgentWeightSchema>;
 
+/**
+ * One page of List Phone Numbers (`GET /v2/list-phone-numbers`, SDK 5.66.1 `PhoneNumberListResponse`). Items are left
+ * unchecked here so that one invalid config is skipped by itself rather than failing its page.
+ */
+export const PhoneNumberPageSchema = z.looseObject({
+  items: z.array(z.unknown()),
+  has_more: z.boolean(),
+  pagination_key: z.nullish(z.string()),
+});
+export type PhoneNumberPage = z.infer<typeof PhoneNumberPageSchema>;
+
 // Only the fields the router reads are checked; the rest pass untouched, as Retell adds fields over time.
 const inboundContact = {
   from_number: z.string().check(z.minLength(1, 'must not be empty')),

@@ -2,11 +2,13 @@
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
+import type { LambdaFunctionURLResult } from 'aws-lambda';
 import { symmetric } from 'retell-sdk/lib/webhook_auth';
 import { describe, expect, it } from 'vitest';
 import { readEvent, resignEvent } from '../../infra/cli/eventFiles';
 import { invoke } from '../../infra/cli/invoke';
-import { DEMO_API_KEY } from '../../infra/local/demo';
+import { DEMO_API_KEY, loadFixtures } from '../../infra/local/demo';
+import type { SyncSummary } from '../../lib/observability/syncRecord';
 
 const EVENTS = new URL('../../infra/events/', import.meta.url);
 // No real Retell, no real DynamoDB, whatever the shell says.
@@ -28,28 +30,44 @@ const CASES: Record<string, [logicalId: string, expected: Expected]> = {
   'bad-signature.json': ['InboundCallFunction', { status: 401, body: /"error":"invalid_signature"/ }],
 };
 
+/** Events for functions that do not answer HTTP. */
+const SCHEDULED = { 'scheduled.json': 'ConfigSyncFunction' } as const;
+
 function eventPath(file: string): string {
   return new URL(file, EVENTS).pathname;
 }
 
 describe('npm run invoke', () => {
   it('has a case for every saved event', () => {
-    expect(readdirSync(EVENTS).sort()).toEqual(Object.keys(CASES).sort());
+    expect(readdirSync(EVENTS).sort()).toEqual([...Object.keys(CASES), ...Object.keys(SCHEDULED)].sort());
   });
 
   it.each(Object.entries(CASES))('%s', async (file, [logicalId, expected]) => {
-    const response = await invoke({ logicalId, eventPath: eventPath(file), shellEnv: SHELL });
+    const response = (await invoke({
+      logicalId,
+      eventPath: eventPath(file),
+      shellEnv: SHELL,
+    })) as LambdaFunctionURLResult;
     if (typeof response === 'string') throw new Error(`unexpected bare answer ${response}`);
     expect(response.statusCode).toBe(expected.status);
     if (expected.body instanceof RegExp) expect(response.body).toMatch(expected.body);
     else expect(JSON.parse(response.body ?? '')).toEqual(expected.body);
   });
 
+  it('runs the config sync on a scheduled event and returns its summary', async () => {
+    const summary = (await invoke({
+      logicalId: SCHEDULED['scheduled.json'],
+      eventPath: eventPath('scheduled.json'),
+      shellEnv: SHELL,
+    })) as SyncSummary;
+    expect(summary).toMatchObject({ ok: true, written: loadFixtures().length, removed: 0, invalid: 0 });
+  });
+
   it('names the functions there are when given another', async () => {
     await expect(
       invoke({ logicalId: 'InboundFaxFunction', eventPath: eventPath('sms.json'), shellEnv: SHELL }),
     ).rejects.toThrow(
-      'no AWS::Serverless::Function named InboundFaxFunction in the template; try one of: InboundCallFunction, InboundSmsFunction',
+      'no AWS::Serverless::Function named InboundFaxFunction in the template; try one of: InboundCallFunction, InboundSmsFunction, ConfigSyncFunction',
     );
   });
 
@@ -70,7 +88,8 @@ describe('npm run invoke', () => {
     );
     expect(JSON.parse(stdout)).toMatchObject({ statusCode: 200 });
     expect(stderr).toContain('"message":"routed"');
-  });
+    // Starting npx and tsx in a child process takes over 20 s when the shared machine is loaded.
+  }, 60_000);
 });
 
 describe('sign-event', () => {

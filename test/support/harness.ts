@@ -3,7 +3,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadFixtures } from '../../infra/local/demo';
 import { functionUrlEvent } from '../../infra/local/functionUrlEvent';
 import { createCacheTable, type LocalDynamo, startLocalDynamo } from '../../infra/local/localDynamo';
-import { type PhoneNumberRecord, type RetellStandIn, startRetellStandIn } from '../../infra/local/retellStandIn';
+import {
+  type PhoneNumberRecord,
+  type RetellStandIn,
+  type RetellStandInOptions,
+  startRetellStandIn,
+} from '../../infra/local/retellStandIn';
 import { type App, createApp } from '../../lib/app';
 import { createLogger, type LogLevel } from '../../lib/logger';
 import type { InboundKind } from '../../lib/retell/schemas';
@@ -40,12 +45,13 @@ export interface HarnessOptions {
   clock?: () => number;
   /** Point the router at this DynamoDB endpoint instead of the harness's dynalite. */
   dynamoEndpoint?: string;
+  retell?: RetellStandInOptions;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dynamo = await startLocalDynamo();
   await createCacheTable(dynamo.endpoint, TABLE_NAME);
-  const retell = await startRetellStandIn(TEST_API_KEY, options.configs ?? FIXTURES);
+  const retell = await startRetellStandIn(TEST_API_KEY, options.configs ?? FIXTURES, 0, options.retell);
   const dynamodb = new DynamoDBClient({
     endpoint: options.dynamoEndpoint ?? dynamo.endpoint,
     region: 'us-east-1',

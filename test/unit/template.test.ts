@@ -7,11 +7,14 @@ import { functionIds, readTemplate, resolveVariables, samFunction } from '../../
 import { FUNCTIONS, LAMBDA_BUILD_OPTIONS } from '../../infra/esbuildOptions';
 import { DEMO_API_KEY, LOCAL_TABLE_NAME } from '../../infra/local/demo';
 import { TABLE_KEY, TTL_ATTRIBUTE } from '../../lib/config/configTable';
+import { parseSyncSettings } from '../../lib/config/syncSettings';
 import { parseSettings } from '../../lib/settings';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const template = readTemplate();
 const ids = functionIds(template);
+const SYNC = 'ConfigSyncFunction';
+const webhookIds = ids.filter((id) => id !== SYNC);
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:retell-router/api-key-AbCdEf';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
@@ -35,11 +38,16 @@ function statements(id: string): Statement[] {
   });
 }
 
+/** The variable names of a `const <name> = z.object({...})` schema in a file. */
+function schemaVariables(file: string, name: string): string[] {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const schema = new RegExp(`const ${name} = z\\s*\\.object\\(\\{([\\s\\S]*?)\\n {0,2}\\}\\)`).exec(text)?.[1] ?? '';
+  return [...schema.matchAll(/^ {2,4}([A-Z][A-Z0-9_]*):/gm)].map((match) => match[1] as string);
+}
+
 /** The variables lib/settings.ts validates, read from its EnvSchema, and any process.env.X read elsewhere in lib/. */
 function variablesTheCodeReads(): string[] {
-  const settings = readFileSync(join(ROOT, 'lib/settings.ts'), 'utf8');
-  const schema = /const EnvSchema = z\s*\.object\(\{([\s\S]*?)\n {2}\}\)/.exec(settings)?.[1] ?? '';
-  const names = [...schema.matchAll(/^ {4}([A-Z][A-Z0-9_]*):/gm)].map((match) => match[1] as string);
+  const names = schemaVariables('lib/settings.ts', 'EnvSchema');
   const sources = readdirSync(join(ROOT, 'lib'), { recursive: true, encoding: 'utf8' }).filter((file) =>
     file.endsWith('.ts'),
   );
@@ -73,10 +81,14 @@ describe('sam-template.yaml', () => {
     expect(typeof module[fn.handler.export]).toBe('function');
   });
 
-  it.each(ids)('%s runs the Node version esbuild targets, and answers before Retell gives up', (id) => {
+  it.each(ids)('%s runs the Node version esbuild targets', (id) => {
     const fn = samFunction(template, id);
     const runtime = (properties(id).Runtime ?? template.Globals?.Function?.Runtime) as string;
     expect(runtime.replace(/\.x$/, '').replace('nodejs', 'node')).toBe(fn.buildOptions.target);
+  });
+
+  it.each(webhookIds)('%s answers before Retell gives up', (id) => {
+    const fn = samFunction(template, id);
     expect(fn.timeoutSeconds).toBeLessThan(10);
     const budget = template.Parameters?.ResponseBudgetMs as { MaxValue: number };
     expect(budget.MaxValue).toBeLessThan(fn.timeoutSeconds * 1000);
@@ -90,8 +102,9 @@ describe('sam-template.yaml', () => {
 
   it.each(ids)("%s's parameter defaults are the code's defaults", (id) => {
     const variables = resolveVariables(template, samFunction(template, id), { RetellApiKeySecretArn: SECRET_ARN });
-    const deployed = parseSettings({ ...variables, CACHE_TABLE_NAME: 'from-the-stack' });
-    const codeDefaults = parseSettings({ CACHE_TABLE_NAME: 'from-the-stack', RETELL_API_KEY_SECRET_ARN: SECRET_ARN });
+    const parse = id === SYNC ? parseSyncSettings : parseSettings;
+    const deployed = parse({ ...variables, CACHE_TABLE_NAME: 'from-the-stack' });
+    const codeDefaults = parse({ CACHE_TABLE_NAME: 'from-the-stack', RETELL_API_KEY_SECRET_ARN: SECRET_ARN });
     expect(deployed).toEqual(codeDefaults);
     expect(deployed.apiKey).toEqual({ kind: 'secret', secretArn: SECRET_ARN });
   });
@@ -117,8 +130,30 @@ describe('sam-template.yaml', () => {
     expect(table.SSESpecification).toEqual({ SSEEnabled: true });
   });
 
-  it.each(ids)('%s may call exactly what the code calls, on its table and its secret only', (id) => {
-    const granted = statements(id).flatMap(({ Effect, Action, Resource }) => {
+  const GRANTS: Record<string, string[]> = {
+    InboundCallFunction: ['dynamodb:GetItem', 'dynamodb:PutItem', 'secretsmanager:GetSecretValue'],
+    InboundSmsFunction: ['dynamodb:GetItem', 'dynamodb:PutItem', 'secretsmanager:GetSecretValue'],
+    [SYNC]: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'secretsmanager:GetSecretValue'],
+  };
+
+  it.each(ids)('%s may call only what it needs, on its table and its secret only', (id) => {
+    const granted = grantedActions(id);
+    expect(granted.sort()).toEqual(GRANTS[id]);
+  });
+
+  it('grants, across the functions, exactly the commands the code sends', () => {
+    const granted = new Set(ids.flatMap((id) => grantedActions(id)));
+    const sent = new Set<string>();
+    for (const file of readdirSync(join(ROOT, 'lib'), { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.ts')) continue;
+      const text = readFileSync(join(ROOT, 'lib', file), 'utf8');
+      for (const match of text.matchAll(/new (\w+)Command\(/g)) sent.add(match[1] as string);
+    }
+    expect([...sent].sort()).toEqual([...granted].map((action) => action.split(':')[1]).sort());
+  });
+
+  function grantedActions(id: string): string[] {
+    return statements(id).flatMap(({ Effect, Action, Resource }) => {
       expect(Effect).toBe('Allow');
       const actions = typeof Action === 'string' ? [Action] : Action;
       for (const action of actions) {
@@ -130,26 +165,72 @@ describe('sam-template.yaml', () => {
       }
       return actions;
     });
-    expect(granted.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'secretsmanager:GetSecretValue']);
+  }
 
-    // …and the code sends exactly those commands.
-    const sent = new Set<string>();
-    for (const file of readdirSync(join(ROOT, 'lib'), { recursive: true, encoding: 'utf8' })) {
-      if (!file.endsWith('.ts')) continue;
-      const text = readFileSync(join(ROOT, 'lib', file), 'utf8');
-      for (const match of text.matchAll(/new (\w+)Command\(/g)) sent.add(match[1] as string);
-    }
-    expect([...sent].sort()).toEqual(granted.map((action) => action.split(':')[1]).sort());
+  const outputs = () =>
+    Object.values((template as { Outputs?: Record<string, { Value: unknown; Condition?: string }> }).Outputs ?? {});
+
+  it.each(webhookIds)('%s has a public Function URL with an output', (id) => {
+    expect(properties(id).FunctionUrlConfig).toEqual({ AuthType: 'NONE' });
+    expect(outputs().map((output) => output.Value)).toContainEqual({ 'Fn::GetAtt': [`${id}Url`, 'FunctionUrl'] });
   });
 
-  it.each(ids)('%s has a public Function URL with an output, and logs to a group with a retention', (id) => {
-    const fn = properties(id);
-    expect(fn.FunctionUrlConfig).toEqual({ AuthType: 'NONE' });
-    const outputs = Object.values((template as { Outputs?: Record<string, { Value: unknown }> }).Outputs ?? {});
-    expect(outputs.map((output) => output.Value)).toContainEqual({ 'Fn::GetAtt': [`${id}Url`, 'FunctionUrl'] });
-    const logGroup = (fn.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+  it.each(ids)('%s logs to its own group with a retention', (id) => {
+    const logGroup = (properties(id).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
     expect(resource(logGroup).Type).toBe('AWS::Logs::LogGroup');
-    expect(properties(logGroup).RetentionInDays).toBeDefined();
+    expect(resource(logGroup).Condition).toBe(resource(id).Condition);
+    expect(properties(logGroup).RetentionInDays).toEqual({ Ref: 'LogRetentionDays' });
+    const groups = ids.map((other) => (properties(other).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref);
+    expect(new Set(groups).size).toBe(ids.length);
+  });
+
+  describe(SYNC, () => {
+    it('runs on SyncSchedule, exists only when it is set, and has no Function URL', () => {
+      expect(properties(SYNC).FunctionUrlConfig).toBeUndefined();
+      expect(resource(SYNC).Condition).toBe('SyncEnabled');
+      expect(template.Conditions?.SyncEnabled).toEqual({
+        'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'SyncSchedule' }, ''] }],
+      });
+      expect(properties(SYNC).Events).toEqual({
+        Schedule: { Type: 'Schedule', Properties: expect.objectContaining({ Schedule: { Ref: 'SyncSchedule' } }) },
+      });
+      expect(samFunction(template, SYNC).variables.SYNC_SCHEDULE).toEqual({ Ref: 'SyncSchedule' });
+      expect(template.Parameters?.SyncSchedule?.Default).toBe('rate(1 minute)');
+    });
+
+    it.each([
+      ['rate(1 minute)', true],
+      ['rate(5 minutes)', true],
+      ['rate(1 hour)', true],
+      ['', true],
+      ['rate(1 minutes)', false],
+      ['rate(0 minutes)', false],
+      ['cron(* * * * ? *)', false],
+    ])('SyncSchedule accepts %j: %s', (value, accepted) => {
+      const pattern =
+        (template.Parameters?.SyncSchedule as { AllowedPattern?: string } | undefined)?.AllowedPattern ?? '';
+      expect(new RegExp(pattern).test(value)).toBe(accepted);
+    });
+
+    it('keeps synced configs fresh across a missed run by default, and stops itself before its timeout', () => {
+      const settings = parseSyncSettings({
+        ...resolveVariables(template, samFunction(template, SYNC), { RetellApiKeySecretArn: SECRET_ARN }),
+        CACHE_TABLE_NAME: 'from-the-stack',
+      });
+      expect(settings.configTtlMs).toBeGreaterThanOrEqual(2 * settings.syncPeriodMs);
+      expect(samFunction(template, SYNC).timeoutSeconds).toBeGreaterThan(10);
+    });
+
+    it('is not retried by Lambda (the next run is the retry), and its name is an output', () => {
+      expect(properties(SYNC).EventInvokeConfig).toMatchObject({ MaximumRetryAttempts: 0 });
+      expect(outputs()).toContainEqual(expect.objectContaining({ Value: { Ref: SYNC }, Condition: 'SyncEnabled' }));
+    });
+
+    it('declares the variables its own settings read', () => {
+      const names = [...schemaVariables('lib/config/syncSettings.ts', 'SyncEnvSchema'), 'METRICS_NAMESPACE'];
+      expect(names).toEqual(expect.arrayContaining(['SYNC_SCHEDULE', 'SYNC_MAX_PAGES']));
+      expect(Object.keys(samFunction(template, SYNC).variables)).toEqual(expect.arrayContaining(names));
+    });
   });
 });
 
