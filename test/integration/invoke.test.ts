@@ -70,7 +70,8 @@ describe('npm run invoke', () => {
     );
     expect(JSON.parse(stdout)).toMatchObject({ statusCode: 200 });
     expect(stderr).toContain('"message":"routed"');
-  });
+    // A process that bundles and runs the router: tens of seconds on a loaded machine.
+  }, 90_000);
 });
 
 describe('sign-event', () => {
