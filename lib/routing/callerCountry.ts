@@ -13,10 +13,3 @@ export function callerCountry(number: string | undefined): string | undefined {
   const parsed = parsePhoneNumberFromString(number, { extract: false });
   return parsed?.isValid() ? parsed.country : undefined;
 }
-
-/** An empty or absent list allows every caller; otherwise the caller's country must be on it. */
-export function isCountryAllowed(allowed: ReadonlySet<string> | undefined, fromNumber: string | undefined): boolean {
-  if (allowed === undefined || allowed.size === 0) return true;
-  const country = callerCountry(fromNumber);
-  return country !== undefined && allowed.has(country);
-}

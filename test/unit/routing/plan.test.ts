@@ -192,6 +192,20 @@ describe('compileRoutingPlan, country codes', () => {
     expect(compileRoutingPlan(phoneNumber({ allowed_inbound_country_list: list })).warnings).toEqual([]);
   });
 
+  it('knows the 249 assigned ISO 3166-1 alpha-2 codes, and AC, TA and XK, where callers are placed', () => {
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    const all = [...letters].flatMap((first) => [...letters].map((second) => first + second));
+    const warned = new Set(
+      compileRoutingPlan(phoneNumber({ allowed_inbound_country_list: all })).warnings.map(
+        (warning) => /"([A-Z]{2})"/.exec(warning)?.[1],
+      ),
+    );
+    const known = all.filter((code) => !warned.has(code));
+    expect(known).toHaveLength(249 + 3);
+    expect(known).toEqual(expect.arrayContaining(['AC', 'TA', 'XK', 'AQ', 'GB', 'UM', 'VA', 'SS', 'CW', 'SX', 'BQ']));
+    for (const code of ['UK', 'EU', 'XX', 'ZZ', 'SU', 'YU', 'AN', 'CS', 'TP']) expect(warned.has(code)).toBe(true);
+  });
+
   it('lets a code that is not ISO 3166-1 match no caller, not even one from the country it was meant for', () => {
     const plan = compileRoutingPlan(
       phoneNumber({ inbound_agents: [{ agent_id: 'agent_a', weight: 1 }], allowed_inbound_country_list: ['UK'] }),
