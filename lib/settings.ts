@@ -8,10 +8,18 @@ import './zodMessages';
 
 const seconds = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.minimum(0)), fallback);
 const optionalText = z.optional(z.string().check(z.trim(), z.minLength(1)));
+// The key is sent as `Authorization: Bearer <key>`, so it must be an RFC 6750 §2.1 b64token. Checked here because
+// fetch refuses any other header value at the first Retell call, with an error that quotes the header, key and all.
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+const apiKeyText = z.optional(
+  z
+    .string()
+    .check(z.trim(), z.regex(BEARER_TOKEN, 'must be one token of letters, digits and -._~+/ (RFC 6750 bearer token)')),
+);
 
 const EnvSchema = z
   .object({
-    RETELL_API_KEY: optionalText,
+    RETELL_API_KEY: apiKeyText,
     RETELL_API_KEY_SECRET_ARN: optionalText,
     API_KEY_REFRESH_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 300),
     API_KEY_GRACE_SECONDS: seconds(3_600),
@@ -68,10 +76,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
   );
   const result = EnvSchema.safeParse(blankless);
-  if (!result.success) {
-    // Only names and reasons: a value may be a secret.
-    throw new SettingsError(`invalid environment: ${describeIssues(result.error.issues)}`);
-  }
+  if (!result.success) throw settingsError(describeIssues(result.error.issues), env);
   const e = result.data;
   return {
     apiKey:
@@ -89,15 +94,26 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     negativeCacheMs: e.NEGATIVE_CACHE_SECONDS * 1000,
     responseBudgetMs: e.RESPONSE_BUDGET_MS,
     seed: e.ROUTER_SEED,
-    sourceAllowlist: e.ALLOWED_SOURCE_IPS === undefined ? undefined : sourceAllowlist(e.ALLOWED_SOURCE_IPS),
+    sourceAllowlist: e.ALLOWED_SOURCE_IPS === undefined ? undefined : sourceAllowlist(e.ALLOWED_SOURCE_IPS, env),
     logLevel: e.LOG_LEVEL,
   };
 }
 
-function sourceAllowlist(spec: string): SourceAllowlist {
+function sourceAllowlist(spec: string, env: Record<string, string | undefined>): SourceAllowlist {
   try {
     return parseSourceAllowlist(spec);
   } catch (error) {
-    throw new SettingsError(`invalid environment: ${(error as Error).message}`, { cause: error });
+    // No cause: its message quotes the value, which is the key when the key was pasted into the wrong variable.
+    throw settingsError((error as Error).message, env);
   }
+}
+
+/**
+ * A SettingsError whose message never holds the API key. Messages may quote other values (an allowlist entry that
+ * is not an address), and a value may be the key put in the wrong variable, so the key is cut out of the whole text.
+ */
+function settingsError(reason: string, env: Record<string, string | undefined>): SettingsError {
+  const key = env.RETELL_API_KEY?.trim();
+  const message = `invalid environment: ${reason}`;
+  return new SettingsError(key ? message.replaceAll(key, '<RETELL_API_KEY>') : message);
 }

@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { build } from 'esbuild';
+import { parseSettings } from '../../lib/settings';
 import { DEMO_API_KEY, startLocalBackends } from '../local/demo';
 import { readEvent, resignEvent } from './eventFiles';
 import {
@@ -47,11 +48,23 @@ export async function invoke(options: InvokeOptions): Promise<unknown> {
     ...environment,
     ...Object.fromEntries(LOCAL_CHOICES.map((name) => [name, shellEnv[name]])),
   });
+  const routerEnv = { ...environment, ...local.env };
+  // As in Lambda, the template's variables come from the template: the caller's LOG_LEVEL or ROUTER_SEED stay out.
+  const functionEnv = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !(name in fn.variables))),
+    ...routerEnv,
+  };
+  try {
+    // Every setting is checked before anything is bundled or invoked, as the function would answer every call 500.
+    parseSettings(functionEnv);
+  } catch (error) {
+    await local.close();
+    throw error;
+  }
   const outdir = await mkdtemp(join(tmpdir(), 'retell-router-invoke-'));
   const previous = { ...process.env };
   try {
     const handler = await bundle(fn, resolve(dirname(templateFile), fn.codeUri), outdir);
-    const routerEnv = { ...environment, ...local.env };
     const apiKey = routerEnv.RETELL_API_KEY ?? DEMO_API_KEY;
     // Saved webhook events carry old signatures; ones made with the demo (or this) key are made again for now.
     const fresh = isFunctionUrlEvent(event)

@@ -6,6 +6,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resetApp } from '../../lib/app';
 import type { InboundKind } from '../../lib/retell/schemas';
+import { parseSettings } from '../../lib/settings';
 import type { FunctionUrlHandler } from '../../lib/webhook/functionUrl';
 import { errorResponse, type HttpResponse, jsonResponse } from '../../lib/webhook/httpResponse';
 import { MAX_BODY_BYTES, tooLarge } from '../../lib/webhook/rawBody';
@@ -68,17 +69,11 @@ export async function startLocalServer({
     server.closeAllConnections();
     return new Promise<void>((resolve) => server.close(() => resolve()));
   };
-  // The port first: when it is taken, nothing else has been started.
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, { cause: error }) : error),
-    );
-    server.listen(port, LOCAL_HOST, () => resolve());
-  });
-
   let backends: LocalBackends | undefined;
-  const previous: Record<string, string | undefined> = {};
+  let previous: Record<string, string | undefined> | undefined;
+  // Undoes what this start did to the process, and only that: a failed start leaves a running server alone.
   const restore = () => {
+    if (previous === undefined) return;
     for (const [name, value] of Object.entries(previous)) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
@@ -88,7 +83,15 @@ export async function startLocalServer({
   try {
     backends = await startLocalBackends({ ...process.env, ...env });
     const routerEnv = { ...definedOnly(env), ...backends.env };
-    for (const name of Object.keys(routerEnv)) previous[name] = process.env[name];
+    // Every setting is checked before the port is taken: an invalid one would otherwise answer every call 500.
+    parseSettings({ ...process.env, ...routerEnv });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, { cause: error }) : error),
+      );
+      server.listen(port, LOCAL_HOST, () => resolve());
+    });
+    previous = Object.fromEntries(Object.keys(routerEnv).map((name) => [name, process.env[name]]));
     Object.assign(process.env, routerEnv);
     resetApp();
     for (const [kind, load] of Object.entries(HANDLER_MODULES)) {

@@ -9,7 +9,9 @@ const agentVersion = z.union([z.number(), z.string()]);
 
 const AgentWeightSchema = z.looseObject({
   agent_id: z.string().check(z.minLength(1, 'must not be empty')),
-  weight: z.number().check(z.positive('must be greater than 0'), z.lte(1, 'must be at most 1')),
+  // Retell documents (0, 1] summing to 1, but people write 70/30: any positive weight is used proportionally (zod's
+  // number is finite already, so NaN and Infinity fail here too).
+  weight: z.number().check(z.positive('must be greater than 0')),
   agent_version: z.nullish(agentVersion),
 });
 const agentWeights = z.nullish(z.array(AgentWeightSchema));
@@ -62,8 +64,9 @@ export const PhoneNumberPageSchema = z.looseObject({
 export type PhoneNumberPage = z.infer<typeof PhoneNumberPageSchema>;
 
 // Only the fields the router reads are checked; the rest pass untouched, as Retell adds fields over time.
+// A caller ID is data, not a precondition: withheld callers arrive as "", "anonymous", null or no field at all.
 const inboundContact = {
-  from_number: z.string().check(z.minLength(1, 'must not be empty')),
+  from_number: z.nullish(z.string()),
   to_number: E164,
 };
 

@@ -1,15 +1,15 @@
 // Where a caller's number is from, by its numbering plan (so +1 416 is CA and +1 415 is US).
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 
-/** ISO 3166-1 alpha-2 code of the number's country, or undefined when it cannot be told (anonymous, SIP, invalid). */
-export function callerCountry(number: string): string | undefined {
+/**
+ * ISO 3166-1 alpha-2 code of the caller's country, or undefined when it cannot be told: no caller ID, a withheld one
+ * (`anonymous`, `Restricted`), a number inside other text (`sip:+14165550123@host`), or a number that is not valid in
+ * its plan. The last covers carriers' placeholders for withheld callers, such as Twilio's +266696687 ("ANONYMOUS" on
+ * a keypad), which libphonenumber would otherwise file under the plan's country (LS).
+ */
+export function callerCountry(number: string | undefined): string | undefined {
+  if (number === undefined) return undefined;
   // extract: false, as this is a whole number, not text to find one in; it is also a third faster.
-  return parsePhoneNumberFromString(number, { extract: false })?.country;
-}
-
-/** An empty or absent list allows every caller; otherwise the caller's country must be on it. */
-export function isCountryAllowed(allowed: ReadonlySet<string> | undefined, fromNumber: string): boolean {
-  if (allowed === undefined || allowed.size === 0) return true;
-  const country = callerCountry(fromNumber);
-  return country !== undefined && allowed.has(country);
+  const parsed = parsePhoneNumberFromString(number, { extract: false });
+  return parsed?.isValid() ? parsed.country : undefined;
 }

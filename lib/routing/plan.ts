@@ -1,5 +1,6 @@
 // A phone number's config, prepared once when it is cached: what each inbound call or SMS needs, ready to use.
 import type { AgentWeight, InboundKind, PhoneNumber } from '../retell/schemas';
+import { isCountryCode, meantCountryCode } from './countryCodes';
 import { prepareChoice, type WeightedChoice } from './weightedChoice';
 
 export interface Agent {
@@ -29,31 +30,42 @@ export function compileRoutingPlan(config: PhoneNumber): RoutingPlan {
   ): WeightedChoice<Agent> | undefined => {
     const weighted = config[field];
     if (weighted && weighted.length > 0) {
-      const choice = prepareChoice(
-        weighted.map(toAgent),
-        weighted.map((entry) => entry.weight),
-      );
-      if (Math.abs(choice.total - 1) > WEIGHT_SUM_TOLERANCE) {
-        warnings.push(`${field} weights add up to ${choice.total}, not 1: using them proportionally`);
+      const weights = weighted.map((entry) => entry.weight);
+      const total = weights.reduce((sum, weight) => sum + weight, 0);
+      if (Math.abs(total - 1) > WEIGHT_SUM_TOLERANCE) {
+        warnings.push(`${field} weights add up to ${total}, not 1: using them proportionally`);
       }
-      return choice;
+      return prepareChoice(weighted.map(toAgent), Number.isFinite(total) ? weights : scaledDown(weights));
     }
     // Retell's legacy single-agent fields, still present in configs saved before 2026-03-31.
     if (legacyId) return prepareChoice([withVersion({ agentId: legacyId }, legacyVersion)], [1]);
     return undefined;
   };
-  const countries = config.allowed_inbound_country_list;
+  const countries = new Set(config.allowed_inbound_country_list?.map((code) => code.toUpperCase()));
+  for (const code of countries) {
+    if (isCountryCode(code)) continue;
+    const meant = meantCountryCode(code);
+    const hint = meant === undefined ? '' : `; did you mean ${meant}?`;
+    warnings.push(
+      `allowed_inbound_country_list: "${code}" is not an ISO 3166-1 alpha-2 country code, so it matches no caller${hint}`,
+    );
+  }
   return {
     phoneNumber: config.phone_number,
     lastModified: config.last_modification_timestamp,
-    allowedCountries:
-      countries && countries.length > 0 ? new Set(countries.map((code) => code.toUpperCase())) : undefined,
+    allowedCountries: countries.size > 0 ? countries : undefined,
     agents: {
       call_inbound: agentsFor('inbound_agents', config.inbound_agent_id, config.inbound_agent_version),
       chat_inbound: agentsFor('inbound_sms_agents', config.inbound_sms_agent_id, config.inbound_sms_agent_version),
     },
     warnings,
   };
+}
+
+/** Weights whose sum overflows (each is finite, from the schema), divided by the largest: same proportions. */
+function scaledDown(weights: readonly number[]): number[] {
+  const largest = weights.reduce((max, weight) => Math.max(max, weight), 0);
+  return weights.map((weight) => weight / largest);
 }
 
 function toAgent(entry: AgentWeight): Agent {

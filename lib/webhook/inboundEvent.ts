@@ -5,7 +5,9 @@ import { RequestError } from './errors';
 
 export interface InboundContact {
   kind: InboundKind;
-  fromNumber: string;
+  /** The caller ID as Retell sent it, any text (`""`, `anonymous`, a `sip:` URI); undefined when null or absent. */
+  fromNumber: string | undefined;
+  /** E.164. */
   toNumber: string;
 }
 
@@ -28,9 +30,9 @@ export function parseInboundEvent(text: string): InboundContact {
   const parsed = InboundEventSchema.safeParse(json);
   if (!parsed.success) throw new RequestError('invalid_payload', describeIssues(parsed.error.issues));
   const contact = contactOf(parsed.data);
-  return { kind: parsed.data.event, fromNumber: contact.from_number, toNumber: contact.to_number };
+  return { kind: parsed.data.event, fromNumber: contact.from_number ?? undefined, toNumber: contact.to_number };
 }
 
-function contactOf(event: InboundEvent): { from_number: string; to_number: string } {
+function contactOf(event: InboundEvent): { from_number?: string | null | undefined; to_number: string } {
   return event.event === 'call_inbound' ? event.call_inbound : event.chat_inbound;
 }

@@ -6,8 +6,37 @@ export const SIGNATURE_HEADER = 'x-retell-signature';
 /** How far a signature's timestamp may be from our clock, either way. */
 export const SIGNATURE_WINDOW_MS = 5 * 60 * 1000;
 
-// Anchored and exact: padded, repeated or reordered parts are malformed, not guessed at.
-const HEADER_FORMAT = /^v=(\d{1,15}),d=([0-9a-fA-F]{64})$/;
+// retell-sdk 5.66.1's own pattern (lib/webhook_auth, symmetric.verify), so the router accepts exactly what the SDK
+// does: part names and hex digits in either case, a timestamp of any length. Anchored: padded, repeated or reordered
+// parts are malformed, not guessed at. The SDK's pattern reads the digest as [0-9a-f]+ and then requires 64 digits.
+const HEADER_FORMAT = /^v=(\d+),d=([0-9a-f]{64})$/i;
+
+/** A signature header's parts: the timestamp it signs (unix ms) and the digest (32 bytes). */
+export interface SignatureHeader {
+  timestamp: number;
+  digest: Buffer;
+}
+
+/**
+ * Reads `v=<unix ms>,d=<64 hex digits>` by retell-sdk's rules: part names and digits in any case, a timestamp of any
+ * length (zero-padded included) whose value is a safe integer. Throws a 401 RequestError otherwise.
+ */
+export function parseSignatureHeader(header: string): SignatureHeader {
+  const match = HEADER_FORMAT.exec(header);
+  if (match === null) {
+    throw unauthorized(`malformed ${SIGNATURE_HEADER} header: expected v=<unix ms>,d=<64 hex digits>`);
+  }
+  const timestamp = Number(match[1]);
+  if (!Number.isSafeInteger(timestamp)) {
+    throw unauthorized(`malformed ${SIGNATURE_HEADER} header: the timestamp is not a safe integer`);
+  }
+  return { timestamp, digest: Buffer.from(match[2] as string, 'hex') };
+}
+
+/** Whether `timestamp` is within SIGNATURE_WINDOW_MS of `now`, either way, the edges included (as in the SDK). */
+export function isWithinWindow(timestamp: number, now: number): boolean {
+  return Math.abs(now - timestamp) <= SIGNATURE_WINDOW_MS;
+}
 
 /** Where the verifier gets its keys: lib/retell/apiKey.ts's ApiKeyProvider. */
 export interface SignatureKeys {
@@ -30,19 +59,12 @@ export function createSignatureVerifier(keys: SignatureKeys): SignatureVerifier 
   return {
     async verify(body, header, now) {
       if (header === undefined) throw unauthorized(`missing ${SIGNATURE_HEADER} header`);
-      const match = HEADER_FORMAT.exec(header);
-      if (match === null) {
-        throw unauthorized(`malformed ${SIGNATURE_HEADER} header: expected v=<unix ms>,d=<64 hex digits>`);
-      }
-      const timestamp = Number(match[1]);
-      if (Math.abs(now - timestamp) > SIGNATURE_WINDOW_MS) {
-        throw unauthorized('signature timestamp is more than 5 minutes from now');
-      }
+      const { timestamp, digest } = parseSignatureHeader(header);
+      if (!isWithinWindow(timestamp, now)) throw unauthorized('signature timestamp is more than 5 minutes from now');
       // The SDK signs body + String(Number(v)), so a zero-padded v signs the unpadded timestamp.
       // One update of body + timestamp: each update is a native call, which costs more than the concatenation.
       const message =
         typeof body === 'string' ? body + timestamp : Buffer.concat([body, Buffer.from(String(timestamp))]);
-      const digest = Buffer.from(match[2] as string, 'hex');
       if (signedByAny(keys.verificationKeys(), message, digest)) return;
       // Only a well-formed, timely signature gets here: garbage never costs a secret read.
       if ((await keys.refreshNow()) && signedByAny(keys.verificationKeys(), message, digest)) return;

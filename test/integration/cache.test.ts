@@ -214,7 +214,7 @@ describe('unknown numbers', () => {
 describe('an invalid config from Retell', () => {
   it('with nothing cached: answers {}, logs an error and writes nothing', async () => {
     const h = await container();
-    const invalid = { ...CONFIG, inbound_agents: [{ agent_id: 'agent_us_sales', weight: 2 }] };
+    const invalid = { ...CONFIG, inbound_agents: [{ agent_id: 'agent_us_sales', weight: 0 }] };
     h.retell.setFault({ kind: 'body', body: JSON.stringify(invalid) });
 
     await expect(call(h)).resolves.toEqual(NO_OVERRIDE);

@@ -99,7 +99,7 @@ describe('the local server', () => {
     expect([big.status, ((await big.json()) as { error: string }).error]).toEqual([413, 'payload_too_large']);
   });
 
-  it('says so when its port is taken, having started nothing', async () => {
+  it('says so when its port is taken, leaving the running server alone', async () => {
     await expect(startLocalServer({ port: server.port })).rejects.toBeInstanceOf(PortInUseError);
     // Still serving, with its own settings.
     expect((await send('chat_inbound', US, '+14155550100')).status).toBe(200);

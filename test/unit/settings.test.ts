@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSettings, SettingsError } from '../../lib/settings';
 import { thrown } from '../support/thrown';
@@ -215,6 +216,86 @@ describe('parseSettings', () => {
   it('names every invalid variable at once', () => {
     const message = failure({ ...BASE, CACHE_TABLE_NAME: undefined, LOG_LEVEL: 'loud', ROUTER_SEED: 'x' }).message;
     for (const name of ['CACHE_TABLE_NAME', 'LOG_LEVEL', 'ROUTER_SEED']) expect(message).toContain(`${name}:`);
+  });
+
+  it.each([
+    ['a space inside', `${API_KEY} ${API_KEY}`],
+    ['a newline inside', `${API_KEY}\n2`],
+    ['a quote', `"${API_KEY}"`],
+    ['a Bearer prefix', `Bearer ${API_KEY}`],
+    ['a control character', `${API_KEY}\u0000`],
+  ])('rejects an API key with %s, without quoting it', (_name, key) => {
+    const error = failure({ ...BASE, RETELL_API_KEY: key });
+    expect(error.message).toBe(
+      'invalid environment: RETELL_API_KEY: must be one token of letters, digits and -._~+/ (RFC 6750 bearer token)',
+    );
+  });
+
+  it.each(['key_abc123', 'key-abc.def~ghi+jkl/mno==', `  ${API_KEY}\t`])('accepts the API key %j', (key) => {
+    expect(parseSettings({ ...BASE, RETELL_API_KEY: key }).apiKey).toEqual({ kind: 'value', apiKey: key.trim() });
+  });
+
+  it('quotes other values, but cuts the API key out when it was put in another variable', () => {
+    const message = failure({
+      ...BASE,
+      RETELL_API_KEY: `  ${API_KEY}\n`,
+      ALLOWED_SOURCE_IPS: `100.20.5.228, ${API_KEY}`,
+    }).message;
+    expect(message).toBe(
+      'invalid environment: ALLOWED_SOURCE_IPS: "<RETELL_API_KEY>" is not an IP address or CIDR range',
+    );
+    expect(failure({ ...BASE, ALLOWED_SOURCE_IPS: 'example.com' }).message).toContain('"example.com"');
+  });
+
+  it('never puts the API key in any message, whatever the variables hold', () => {
+    const names = [
+      'RETELL_BASE_URL',
+      'CACHE_TABLE_NAME',
+      'MEMORY_CACHE_SECONDS',
+      'MEMORY_CACHE_MAX_ENTRIES',
+      'CONFIG_TTL_SECONDS',
+      'STALE_IF_ERROR_SECONDS',
+      'NEGATIVE_CACHE_SECONDS',
+      'RESPONSE_BUDGET_MS',
+      'ROUTER_SEED',
+      'ALLOWED_SOURCE_IPS',
+      'LOG_LEVEL',
+    ];
+    const key = fc.oneof(
+      fc.stringMatching(/^key_[0-9a-f]{24}$/),
+      fc.stringMatching(/^[A-Za-z0-9._~+/-]{12,40}=*$/),
+      fc.string({ minLength: 12, maxLength: 40 }).filter((text) => text.trim().length >= 12),
+    );
+    const padding = fc.constantFrom('', ' ', '\t', '\n', '  ');
+    const value = (secret: string) =>
+      fc.oneof(
+        fc.constant(secret),
+        fc.constantFrom('x', '-1', '1.5', 'verbose', 'ftp://x', 'example.com', '99'),
+        fc.constant(`1.2.3.4,${secret}`),
+        fc.constant(`https://${secret}@`),
+      );
+    fc.assert(
+      fc.property(
+        key.chain((secret) =>
+          fc.record({
+            secret: fc.constant(secret),
+            raw: fc.tuple(padding, padding).map(([before, after]) => before + secret + after),
+            env: fc.dictionary(fc.constantFrom(...names), value(secret)),
+          }),
+        ),
+        ({ secret, raw, env }) => {
+          let message = '';
+          try {
+            parseSettings({ ...BASE, ...env, RETELL_API_KEY: raw });
+          } catch (error) {
+            expect(error).toBeInstanceOf(SettingsError);
+            message = (error as Error).message;
+          }
+          expect(message).not.toContain(secret.trim());
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it.each([

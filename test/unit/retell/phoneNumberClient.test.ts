@@ -118,9 +118,19 @@ describe('createRetellPhoneNumberSource, against a recording server', () => {
       'inbound_agents.0.weight: must be greater than 0',
     ],
     [
-      'a weight over 1',
-      { inbound_sms_agents: [{ agent_id: 'agent_a', weight: 1.5 }] },
-      'inbound_sms_agents.0.weight: must be at most 1',
+      'a negative weight',
+      {
+        inbound_sms_agents: [
+          { agent_id: 'agent_a', weight: 70 },
+          { agent_id: 'agent_b', weight: -30 },
+        ],
+      },
+      'inbound_sms_agents.1.weight: must be greater than 0',
+    ],
+    [
+      'a weight that is not a number',
+      { inbound_agents: [{ agent_id: 'agent_a', weight: '70' }] },
+      'inbound_agents.0.weight: Invalid input: expected number, received string',
     ],
     [
       'an empty agent_id',

@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InboundKind } from '../../../lib/retell/schemas';
 import { decide } from '../../../lib/routing/decide';
 import { compileRoutingPlan } from '../../../lib/routing/plan';
 import { createRandomSource, type RandomSource } from '../../../lib/routing/random';
+import { UNPLACEABLE_CALLERS, unplaceableCaller } from '../../support/callerIds';
 import { nextDown, phoneNumber } from './helpers';
 
 const KINDS: InboundKind[] = ['call_inbound', 'chat_inbound'];
@@ -34,21 +36,54 @@ function draws(...values: number[]): RandomSource {
 
 describe('decide', () => {
   it.each(KINDS)('rejects a %s from a country off the list, without drawing', (kind) => {
-    expect(decide(plan, kind, LONDON, draws())).toEqual({ action: 'reject', reason: 'country-not-allowed' });
+    expect(decide(plan, kind, LONDON, draws())).toStrictEqual({
+      action: 'reject',
+      reason: 'country_not_allowed',
+      callerCountry: 'GB',
+    });
   });
 
-  it.each(KINDS.flatMap((kind) => ['anonymous', '', 'sip:foo@bar'].map((from) => ({ kind, from }))))(
-    'rejects a $kind from $from when a country list is set',
+  it.each(KINDS.flatMap((kind) => [undefined, ...UNPLACEABLE_CALLERS].map((from) => ({ kind, from }))))(
+    'rejects a $kind from $from when a country list is set, its country unknown',
     ({ kind, from }) => {
-      expect(decide(plan, kind, from, draws())).toEqual({ action: 'reject', reason: 'country-not-allowed' });
+      expect(decide(plan, kind, from, draws())).toStrictEqual({
+        action: 'reject',
+        reason: 'country_not_allowed',
+        callerCountry: null,
+      });
     },
   );
 
+  it('rejects every caller whose country cannot be told when a list is set, and routes it when none is', () => {
+    const open = compileRoutingPlan(
+      phoneNumber({ inbound_agents: AGENTS, inbound_sms_agents: [{ agent_id: 'agent_sms', weight: 1 }] }),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...KINDS),
+        unplaceableCaller,
+        fc.double({ min: 0, max: 1, maxExcluded: true }),
+        (kind, caller, u) => {
+          const from = caller ?? undefined;
+          expect(decide(plan, kind, from, draws())).toStrictEqual({
+            action: 'reject',
+            reason: 'country_not_allowed',
+            callerCountry: null,
+          });
+          const routed = decide(open, kind, from, draws(u));
+          expect(routed.action).toBe('override');
+          expect(routed).not.toHaveProperty('callerCountry');
+        },
+      ),
+    );
+  });
+
   it('rejects even when the number names no agent', () => {
     const noAgents = compileRoutingPlan(phoneNumber({ allowed_inbound_country_list: ['CA'] }));
-    expect(decide(noAgents, 'call_inbound', SAN_FRANCISCO, draws())).toEqual({
+    expect(decide(noAgents, 'call_inbound', SAN_FRANCISCO, draws())).toStrictEqual({
       action: 'reject',
-      reason: 'country-not-allowed',
+      reason: 'country_not_allowed',
+      callerCountry: 'US',
     });
   });
 
@@ -60,30 +95,68 @@ describe('decide', () => {
     { u: 0.75, agent: { agentId: 'agent_c' } },
     { u: nextDown(1), agent: { agentId: 'agent_c' } },
   ])('overrides a call from an allowed country with the agent the draw $u lands on', ({ u, agent }) => {
-    expect(decide(plan, 'call_inbound', TORONTO, draws(u))).toStrictEqual({ action: 'override', agent });
+    expect(decide(plan, 'call_inbound', TORONTO, draws(u))).toStrictEqual({
+      action: 'override',
+      agent,
+      callerCountry: 'CA',
+    });
   });
 
   it('routes an SMS over the SMS agents, not the call agents', () => {
     expect(decide(plan, 'chat_inbound', SAN_FRANCISCO, draws(0))).toStrictEqual({
       action: 'override',
       agent: { agentId: 'agent_sms' },
+      callerCountry: 'US',
     });
   });
 
-  it('allows any caller, anonymous included, when no country list is set', () => {
+  it('allows any caller, anonymous included, when no country list is set, and tells no country', () => {
     const open = compileRoutingPlan(phoneNumber({ inbound_agents: AGENTS }));
-    for (const from of [LONDON, 'anonymous', 'sip:foo@bar']) {
-      expect(decide(open, 'call_inbound', from, draws(0))).toMatchObject({ action: 'override' });
+    for (const from of [LONDON, 'anonymous', 'sip:foo@bar', undefined]) {
+      expect(decide(open, 'call_inbound', from, draws(0))).toStrictEqual({
+        action: 'override',
+        agent: { agentId: 'agent_a', agentVersion: 2 },
+      });
     }
+  });
+
+  it('treats an empty country list as none', () => {
+    const empty = compileRoutingPlan(phoneNumber({ inbound_agents: AGENTS, allowed_inbound_country_list: [] }));
+    expect(decide(empty, 'call_inbound', 'anonymous', draws(0))).toStrictEqual({
+      action: 'override',
+      agent: { agentId: 'agent_a', agentVersion: 2 },
+    });
+  });
+
+  it.each([
+    { allowed: ['CA'], from: TORONTO, action: 'override', country: 'CA' },
+    { allowed: ['CA'], from: SAN_FRANCISCO, action: 'reject', country: 'US' },
+    { allowed: ['GB'], from: '+44 20 7183 8750', action: 'override', country: 'GB' },
+    { allowed: ['US', 'CA'], from: LONDON, action: 'reject', country: 'GB' },
+    { allowed: ['US'], from: '+18005550123', action: 'override', country: 'US' },
+    { allowed: ['CA'], from: '+18005550123', action: 'reject', country: 'US' },
+    { allowed: ['LS'], from: '+266696687', action: 'reject', country: null },
+  ])('with $allowed, a caller from $from gets $action ($country)', ({ allowed, from, action, country }) => {
+    const listed = compileRoutingPlan(phoneNumber({ inbound_agents: AGENTS, allowed_inbound_country_list: allowed }));
+    expect(decide(listed, 'call_inbound', from, draws(0))).toMatchObject({ action, callerCountry: country });
   });
 
   it.each([
     { kind: 'call_inbound', config: { inbound_sms_agents: AGENTS } },
     { kind: 'chat_inbound', config: { inbound_agents: AGENTS } },
   ] as const)('answers none for a $kind when the number names no agent for it', ({ kind, config }) => {
-    expect(decide(compileRoutingPlan(phoneNumber(config)), kind, TORONTO, draws())).toEqual({
+    expect(decide(compileRoutingPlan(phoneNumber(config)), kind, TORONTO, draws())).toStrictEqual({
       action: 'none',
-      reason: 'no-agent',
+      reason: 'no_agent',
+    });
+  });
+
+  it('tells the caller country with no agent when a list applied', () => {
+    const listed = compileRoutingPlan(phoneNumber({ allowed_inbound_country_list: ['CA'] }));
+    expect(decide(listed, 'chat_inbound', TORONTO, draws())).toStrictEqual({
+      action: 'none',
+      reason: 'no_agent',
+      callerCountry: 'CA',
     });
   });
 

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { PhoneNumberSchema } from '../../../lib/retell/schemas';
+import { decide } from '../../../lib/routing/decide';
 import { compileRoutingPlan } from '../../../lib/routing/plan';
 import { choose } from '../../../lib/routing/weightedChoice';
 import { phoneNumber } from './helpers';
@@ -111,6 +113,9 @@ describe('compileRoutingPlan', () => {
   it.each([
     { field: 'inbound_agents', weights: [0.5, 0.3], total: '0.8' },
     { field: 'inbound_sms_agents', weights: [0.6, 0.6], total: '1.2' },
+    { field: 'inbound_agents', weights: [70, 30], total: '100' },
+    { field: 'inbound_sms_agents', weights: [2, 1, 1], total: '4' },
+    { field: 'inbound_agents', weights: [1.5, 0.5], total: '2' },
   ])('warns when the $field weights $weights do not add up to 1, and uses them in proportion', (row) => {
     const agents = row.weights.map((weight, i) => ({ agent_id: `agent_${i}`, weight }));
     const plan = compileRoutingPlan(phoneNumber({ [row.field]: agents }));
@@ -122,6 +127,94 @@ describe('compileRoutingPlan', () => {
     const share = (row.weights[0] as number) / Number(row.total);
     expect(choose(choice, share - 0.01)?.agentId).toBe('agent_0');
     expect(choose(choice, share + 0.01)?.agentId).toBe('agent_1');
+  });
+});
+
+describe('compileRoutingPlan, weights as people write them', () => {
+  it('uses weights whose sum overflows in proportion', () => {
+    const agents = [
+      { agent_id: 'agent_0', weight: Number.MAX_VALUE },
+      { agent_id: 'agent_1', weight: Number.MAX_VALUE / 3 },
+    ];
+    const plan = compileRoutingPlan(phoneNumber({ inbound_agents: agents }));
+    expect(plan.warnings).toEqual(['inbound_agents weights add up to Infinity, not 1: using them proportionally']);
+    const choice = required(plan.agents.call_inbound);
+    expect(choose(choice, 0.74)?.agentId).toBe('agent_0');
+    expect(choose(choice, 0.76)?.agentId).toBe('agent_1');
+  });
+
+  it.each([
+    ['0', 0],
+    ['negative', -30],
+    ['negative zero', -0],
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+  ])('makes a config with a weight of %s invalid', (_name, weight) => {
+    const config = {
+      phone_number: '+14155550100',
+      phone_number_type: 'retell-twilio',
+      last_modification_timestamp: 1,
+      inbound_agents: [
+        { agent_id: 'agent_a', weight: 70 },
+        { agent_id: 'agent_b', weight },
+      ],
+    };
+    expect(PhoneNumberSchema.safeParse(config).success).toBe(false);
+  });
+});
+
+describe('compileRoutingPlan, country codes', () => {
+  it.each([
+    ['UK', ['UK', 'US'], '"UK" is not an ISO 3166-1 alpha-2 country code, so it matches no caller; did you mean GB?'],
+    ['uk', ['uk'], '"UK" is not an ISO 3166-1 alpha-2 country code, so it matches no caller; did you mean GB?'],
+    ['XX', ['US', 'XX'], '"XX" is not an ISO 3166-1 alpha-2 country code, so it matches no caller'],
+    ['EU', ['EU'], '"EU" is not an ISO 3166-1 alpha-2 country code, so it matches no caller'],
+    ['ZZ', ['ZZ'], '"ZZ" is not an ISO 3166-1 alpha-2 country code, so it matches no caller'],
+    ['SU', ['SU'], '"SU" is not an ISO 3166-1 alpha-2 country code, so it matches no caller'],
+  ])('warns once about %s, naming it', (_name, list, warning) => {
+    const plan = compileRoutingPlan(phoneNumber({ allowed_inbound_country_list: [...list, ...list] }));
+    expect(plan.warnings).toEqual([`allowed_inbound_country_list: ${warning}`]);
+  });
+
+  it('warns about each code that is not ISO 3166-1, once each', () => {
+    const plan = compileRoutingPlan(phoneNumber({ allowed_inbound_country_list: ['UK', 'GB', 'XX', 'uk'] }));
+    expect(plan.warnings).toHaveLength(2);
+    expect(plan.warnings[0]).toContain('"UK"');
+    expect(plan.warnings[1]).toContain('"XX"');
+  });
+
+  it.each([
+    ['the usual codes', ['US', 'CA', 'GB', 'FR', 'DE', 'JP', 'BR', 'IN', 'AU', 'ZA']],
+    ['codes sharing a calling code', ['PR', 'JM', 'KZ', 'GG', 'JE', 'IM', 'SJ', 'CX', 'CC', 'RE', 'YT', 'VA']],
+    ['assigned codes without a numbering plan of their own', ['AQ', 'BV', 'GS', 'HM', 'PN', 'TF', 'UM']],
+    ['lower case', ['us', 'gb']],
+  ])('does not warn about %s', (_name, list) => {
+    expect(compileRoutingPlan(phoneNumber({ allowed_inbound_country_list: list })).warnings).toEqual([]);
+  });
+
+  it('knows the 249 assigned ISO 3166-1 alpha-2 codes, and AC, TA and XK, where callers are placed', () => {
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    const all = [...letters].flatMap((first) => [...letters].map((second) => first + second));
+    const warned = new Set(
+      compileRoutingPlan(phoneNumber({ allowed_inbound_country_list: all })).warnings.map(
+        (warning) => /"([A-Z]{2})"/.exec(warning)?.[1],
+      ),
+    );
+    const known = all.filter((code) => !warned.has(code));
+    expect(known).toHaveLength(249 + 3);
+    expect(known).toEqual(expect.arrayContaining(['AC', 'TA', 'XK', 'AQ', 'GB', 'UM', 'VA', 'SS', 'CW', 'SX', 'BQ']));
+    for (const code of ['UK', 'EU', 'XX', 'ZZ', 'SU', 'YU', 'AN', 'CS', 'TP']) expect(warned.has(code)).toBe(true);
+  });
+
+  it('lets a code that is not ISO 3166-1 match no caller, not even one from the country it was meant for', () => {
+    const plan = compileRoutingPlan(
+      phoneNumber({ inbound_agents: [{ agent_id: 'agent_a', weight: 1 }], allowed_inbound_country_list: ['UK'] }),
+    );
+    expect(decide(plan, 'call_inbound', '+442071838750', () => 0)).toStrictEqual({
+      action: 'reject',
+      reason: 'country_not_allowed',
+      callerCountry: 'GB',
+    });
   });
 });
 

@@ -4,7 +4,11 @@ import { errorResponse, inboundResponse, jsonResponse } from '../../../lib/webho
 
 describe('inboundResponse', () => {
   it('rejects with exactly {"call_inbound":{"reject":true}}', () => {
-    const response = inboundResponse('call_inbound', { action: 'reject', reason: 'country-not-allowed' });
+    const response = inboundResponse('call_inbound', {
+      action: 'reject',
+      reason: 'country_not_allowed',
+      callerCountry: 'GB',
+    });
     expect(response).toEqual({
       statusCode: 200,
       headers: { 'content-type': 'application/json' },
@@ -43,7 +47,7 @@ describe('inboundResponse', () => {
 
   it.each([
     ['no decision', undefined],
-    ['no agent', { action: 'none', reason: 'no-agent' } as const],
+    ['no agent', { action: 'none', reason: 'no_agent' } as const],
   ])('answers {"call_inbound":{}} for %s', (_name, decision) => {
     expect(inboundResponse('call_inbound', decision)).toEqual({
       statusCode: 200,
@@ -53,7 +57,11 @@ describe('inboundResponse', () => {
   });
 
   it.each([
-    ['a rejection', { action: 'reject', reason: 'country-not-allowed' } as const, '{"chat_inbound":{"reject":true}}'],
+    [
+      'a rejection',
+      { action: 'reject', reason: 'country_not_allowed', callerCountry: 'GB' } as const,
+      '{"chat_inbound":{"reject":true}}',
+    ],
     [
       'an override',
       { action: 'override', agent: { agentId: 'agent_sms', agentVersion: 2 } } as const,

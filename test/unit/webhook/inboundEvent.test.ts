@@ -44,12 +44,30 @@ describe('parseInboundEvent', () => {
       call({ from_number: FROM, to_number: TO, caller_name: 'x' }, { trace: { id: 1 } }),
     ],
     ['a version tag', call({ from_number: FROM, to_number: TO, agent_id: 'agent_1', agent_version: 'prod' })],
-    ['a non-E.164 caller (anonymous)', call({ from_number: 'anonymous', to_number: TO })],
     ['a 15-digit to_number', call({ from_number: FROM, to_number: '+123456789012345' })],
     ['the other kind’s object alongside', call({ from_number: FROM, to_number: TO }, { chat_inbound: 'ignored' })],
     ['pretty-printed JSON', JSON.stringify(JSON.parse(call({ from_number: FROM, to_number: TO })), null, 2)],
   ])('accepts a call with %s', (_name, text) => {
     expect(parseInboundEvent(text).kind).toBe('call_inbound');
+  });
+
+  describe('takes any caller ID as data: only to_number must be E.164', () => {
+    const withheld = (contact: Record<string, unknown>) => ({ ...contact, to_number: TO });
+    it.each([
+      ['an empty caller', { from_number: '' }, ''],
+      ['anonymous', { from_number: 'anonymous' }, 'anonymous'],
+      ['Restricted', { from_number: 'Restricted' }, 'Restricted'],
+      ["Twilio's placeholder", { from_number: '+266696687' }, '+266696687'],
+      ['a SIP URI', { from_number: 'sip:+14165550123@host' }, 'sip:+14165550123@host'],
+      ['a client URI', { from_number: 'client:alice' }, 'client:alice'],
+      ['a null caller', { from_number: null }, undefined],
+      ['no caller field', {}, undefined],
+    ])('%s', (_name, contact, fromNumber) => {
+      for (const kind of ['call_inbound', 'chat_inbound'] as const) {
+        const text = JSON.stringify({ event: kind, [kind]: withheld(contact) });
+        expect(parseInboundEvent(text)).toStrictEqual({ kind, fromNumber, toNumber: TO });
+      }
+    });
   });
 
   describe('answers 400 naming the field and the reason', () => {
@@ -118,18 +136,6 @@ describe('parseInboundEvent', () => {
         JSON.stringify({ event: 'chat_inbound' }),
         'invalid_payload',
         'chat_inbound: Invalid input: expected object, received undefined',
-      ],
-      [
-        'a missing from_number',
-        call({ to_number: TO }),
-        'invalid_payload',
-        'call_inbound.from_number: Invalid input: expected string, received undefined',
-      ],
-      [
-        'an empty from_number',
-        call({ from_number: '', to_number: TO }),
-        'invalid_payload',
-        'call_inbound.from_number: must not be empty',
       ],
       [
         'a numeric from_number',
@@ -219,12 +225,21 @@ describe('parseInboundEvent', () => {
     });
 
     it('cannot stand in for a missing field', () => {
-      const hidden = JSON.stringify({ event: 'call_inbound', call_inbound: { to_number: TO } }).replace(
+      const hiddenCaller = JSON.stringify({ event: 'call_inbound', call_inbound: { to_number: TO } }).replace(
         '{"to_number"',
         `{"__proto__":{"from_number":"${FROM}"},"to_number"`,
       );
-      expect(refusal(hidden).message).toBe(
-        'call_inbound.from_number: Invalid input: expected string, received undefined',
+      expect(parseInboundEvent(hiddenCaller)).toStrictEqual({
+        kind: 'call_inbound',
+        fromNumber: undefined,
+        toNumber: TO,
+      });
+      const hiddenNumber = JSON.stringify({ event: 'call_inbound', call_inbound: { from_number: FROM } }).replace(
+        '{"from_number"',
+        `{"__proto__":{"to_number":"${TO}"},"from_number"`,
+      );
+      expect(refusal(hiddenNumber).message).toBe(
+        'call_inbound.to_number: Invalid input: expected string, received undefined',
       );
       const hiddenEvent = `{"__proto__":{"event":"call_inbound"},"call_inbound":{"from_number":"${FROM}","to_number":"${TO}"}}`;
       expect(refusal(hiddenEvent).message).toBe('event: must be one of call_inbound, chat_inbound');

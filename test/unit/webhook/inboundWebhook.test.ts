@@ -1,8 +1,10 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionUrlEvent } from '../../../infra/local/functionUrlEvent';
 import type { InboundKind } from '../../../lib/retell/schemas';
 import type { HttpResponse } from '../../../lib/webhook/httpResponse';
+import { unplaceableCaller } from '../../support/callerIds';
 import { type Harness, startHarness, TABLE_NAME } from '../../support/harness';
 import { sign } from '../../support/signing';
 
@@ -144,6 +146,73 @@ describe('createInboundWebhook: routing decisions, end to end', () => {
     }
     // Not remembered as unknown: once Retell is back, the number's own rules apply.
     expect(answer(await harness.send('call_inbound', US_CALLER, fresh))).toEqual({ call_inbound: { reject: true } });
+  });
+
+  describe('takes a withheld or odd caller ID as a caller whose country cannot be told', () => {
+    /** A signed webhook whose from_number is `from`, null, or (undefined) absent. */
+    const sendFrom = async (kind: InboundKind, from: string | null | undefined, to: string) => {
+      const contact = from === undefined ? { to_number: to } : { from_number: from, to_number: to };
+      const body = JSON.stringify({ event: kind, [kind]: contact });
+      const headers = { 'content-type': 'application/json', 'x-retell-signature': await sign(body, Date.now()) };
+      return harness.handler(functionUrlEvent({ body, headers }));
+    };
+    const kinds = fc.constantFrom<InboundKind>('call_inbound', 'chat_inbound');
+
+    it('rejects it with exactly {"<kind>":{"reject":true}} on a number with a country list', async () => {
+      await fc.assert(
+        fc.asyncProperty(kinds, unplaceableCaller, async (kind, from) => {
+          const response = await sendFrom(kind, from, FRONT_DESK);
+          expect(response.statusCode).toBe(200);
+          expect(response.body).toBe(`{"${kind}":{"reject":true}}`);
+        }),
+        { numRuns: 150 },
+      );
+    });
+
+    it('routes it on a number without one', async () => {
+      const agents = { call_inbound: 'agent_legacy_receptionist', chat_inbound: 'agent_legacy_sms' };
+      await fc.assert(
+        fc.asyncProperty(kinds, unplaceableCaller, async (kind, from) => {
+          expect(answer(await sendFrom(kind, from, LEGACY))).toMatchObject({
+            [kind]: { override_agent_id: agents[kind] },
+          });
+        }),
+        { numRuns: 150 },
+      );
+    });
+  });
+
+  it('routes a config written as people write it (70/30, UK), warning once when it is prepared', async () => {
+    const handWritten = '+14155550143';
+    harness.retell.setConfig({
+      phone_number: handWritten,
+      phone_number_type: 'custom',
+      last_modification_timestamp: 1,
+      allowed_inbound_country_list: ['US', 'UK'],
+      inbound_agents: [
+        { agent_id: 'agent_seventy', weight: 70 },
+        { agent_id: 'agent_thirty', weight: 30 },
+      ],
+    });
+    harness.logs.length = 0;
+    let seventy = 0;
+    for (let i = 0; i < 400; i++) {
+      const body = answer(await harness.send('call_inbound', US_CALLER, handWritten)) as {
+        call_inbound: { override_agent_id: string };
+      };
+      if (body.call_inbound.override_agent_id === 'agent_seventy') seventy += 1;
+    }
+    expect(seventy / 400).toBeGreaterThan(0.62);
+    expect(seventy / 400).toBeLessThan(0.78);
+    // UK matches no caller, not even a British one.
+    expect(answer(await harness.send('call_inbound', GB_CALLER, handWritten))).toEqual({
+      call_inbound: { reject: true },
+    });
+    const warnings = harness.logs.filter((record) => record.level === 'warn').map((record) => record.message);
+    expect(warnings.sort()).toEqual([
+      'allowed_inbound_country_list: "UK" is not an ISO 3166-1 alpha-2 country code, so it matches no caller; did you mean GB?',
+      'inbound_agents weights add up to 100, not 1: using them proportionally',
+    ]);
   });
 
   it('logs each decision without the caller’s number', async () => {

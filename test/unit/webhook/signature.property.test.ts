@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { symmetric } from 'retell-sdk/lib/webhook_auth';
-import { describe, expect, it } from 'vitest';
+import { verify as sdkVerify, symmetric } from 'retell-sdk/lib/webhook_auth';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { staticApiKey } from '../../../lib/retell/apiKey';
-import { createSignatureVerifier } from '../../../lib/webhook/signature';
+import { createSignatureVerifier, SIGNATURE_WINDOW_MS } from '../../../lib/webhook/signature';
 
 const NOW = 1_780_000_000_000;
 const FIVE_MINUTES = 5 * 60 * 1000;
@@ -16,7 +16,68 @@ function accepts(key: string, body: string, header: string, now: number): Promis
     );
 }
 
+/** The digest retell-sdk's signer makes for `body` at `timestamp`, as 64 lowercase hex digits. */
+async function digestFor(body: string, key: string, timestamp: number): Promise<string> {
+  const signed = await symmetric.sign(body, key, timestamp);
+  return signed.slice(signed.indexOf(',d=') + 3);
+}
+
+// Timestamps around the edges of the window (exactly ±5 min, and 1 ms either side), and anywhere near it.
+const offset = fc.oneof(
+  fc.constantFrom(0, -FIVE_MINUTES, FIVE_MINUTES, -FIVE_MINUTES - 1, FIVE_MINUTES + 1),
+  fc.constantFrom(-FIVE_MINUTES + 1, FIVE_MINUTES - 1),
+  fc.integer({ min: -2 * FIVE_MINUTES, max: 2 * FIVE_MINUTES }),
+);
+
+/** The v part: the signed time as written, zero-padded, too long to be a safe integer, or not a number at all. */
+const timestampText = (signedAt: number) =>
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constant(String(signedAt)) },
+    { weight: 3, arbitrary: fc.nat({ max: 40 }).map((zeros) => '0'.repeat(zeros) + signedAt) },
+    fc.stringMatching(/^[1-9]\d{15,30}$/),
+    fc.constantFrom('9007199254740991', '9007199254740992', '9007199254740993', '0', ''),
+    fc.constantFrom(`-${signedAt}`, `${signedAt}.0`, ` ${signedAt}`, `${signedAt} `, `+${signedAt}`, `${signedAt}e0`),
+    fc.constantFrom(`0x${signedAt.toString(16)}`, '١٧٨٠٠٠٠٠٠٠٠٠٠', `${signedAt}`.replace('7', '７')),
+  );
+
+type Rewrite = (digest: string) => string;
+
+/** The d part, made from the right digest: as is, in any case, one digit off, too short or long, non-hex, random. */
+const digestText: fc.Arbitrary<Rewrite> = fc.oneof(
+  { weight: 4, arbitrary: fc.constant((digest: string) => digest) },
+  { weight: 2, arbitrary: fc.constant((digest: string) => digest.toUpperCase()) },
+  fc
+    .array(fc.boolean(), { minLength: 64, maxLength: 64 })
+    .map((upper) => (digest: string) => [...digest].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join('')),
+  fc.constant((digest: string) => `${digest.slice(0, -1)}${digest.endsWith('0') ? '1' : '0'}`),
+  fc.integer({ min: 0, max: 63 }).map((length) => (digest: string) => digest.slice(0, length)),
+  fc.integer({ min: 1, max: 64 }).map((extra) => (digest: string) => digest + '0'.repeat(extra)),
+  fc.constantFrom<Rewrite>(
+    (digest) => `${digest.slice(0, 63)}g`,
+    (digest) => `${digest}==`,
+    (digest) => `0x${digest.slice(2)}`,
+    (digest) => `${digest.slice(0, 62)} 0`,
+  ),
+  fc.stringMatching(/^[0-9a-fA-F]{64}$/).map((random) => () => random),
+);
+
+/** `usual` four times in five, else one of `odd`: so that headers the SDK accepts stay common. */
+function mostly<T>(usual: T, ...odd: T[]): fc.Arbitrary<T> {
+  return fc.oneof({ weight: 4, arbitrary: fc.constant(usual) }, { weight: 1, arbitrary: fc.constantFrom(...odd) });
+}
+
+const junk = mostly('', ' ', '\t', '\n', '\r\n', ',', ';', 'x', 'sha256=', '"');
+
 describe('createSignatureVerifier, against the SDK', () => {
+  beforeAll(() => {
+    // retell-sdk's verify reads its clock from Date.now(); only Date is faked, so its Web Crypto promises still run.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+  });
+  afterAll(() => {
+    vi.useRealTimers();
+  });
+
   it("accepts exactly what retell-sdk's symmetric.verify accepts", async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -37,6 +98,81 @@ describe('createSignatureVerifier, against the SDK', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it("gives retell-sdk's verify verdict on every generated header: case, padding, length, edges, junk, repeats", async () => {
+    const verdicts = { accepted: 0, refused: 0, acceptedUnlikeTheSigner: 0 };
+    const header = fc
+      .record({
+        key: fc.string({ minLength: 1, maxLength: 30 }),
+        body: fc.string({ unit: 'grapheme', maxLength: 80 }),
+        offset,
+      })
+      .chain(({ key, body, offset }) =>
+        fc
+          .record({
+            v: fc.oneof(fc.constantFrom('v', 'V'), mostly('v', 'ver', '', 'v=')),
+            d: fc.oneof(fc.constantFrom('d', 'D'), mostly('d', 'digest', '', 'd=')),
+            equals: mostly('=', ' =', '= ', ':', '=='),
+            separator: mostly(',', ', ', ';', ',,', ' ,', '&'),
+            timestamp: timestampText(NOW + offset),
+            digest: digestText,
+            prefix: junk,
+            suffix: junk,
+            repeat: mostly('none', 'whole', 'v', 'd', 'reversed'),
+          })
+          .map((parts) => ({ key, body, signedAt: NOW + offset, parts })),
+      );
+
+    await fc.assert(
+      fc.asyncProperty(header, fc.context(), async ({ key, body, signedAt, parts }, ctx) => {
+        // The digest is made for the value the timestamp text stands for, when it stands for one; else for signedAt.
+        const value = Number(parts.timestamp);
+        const digest = await digestFor(body, key, Number.isSafeInteger(value) ? value : signedAt);
+        const d = parts.digest(digest);
+        const vPart = `${parts.v}${parts.equals}${parts.timestamp}`;
+        const dPart = `${parts.d}${parts.equals}${d}`;
+        const joined = {
+          none: [vPart, dPart],
+          whole: [vPart, dPart, vPart, dPart],
+          v: [vPart, vPart, dPart],
+          d: [vPart, dPart, dPart],
+          reversed: [dPart, vPart],
+        }[parts.repeat as 'none'].join(parts.separator);
+        const signature = `${parts.prefix}${joined}${parts.suffix}`;
+        ctx.log(JSON.stringify(signature));
+        const sdk = await sdkVerify(body, key, signature);
+        expect(await accepts(key, body, signature, NOW)).toBe(sdk);
+        verdicts[sdk ? 'accepted' : 'refused'] += 1;
+        if (sdk && signature !== `v=${value},d=${digest}`) verdicts.acceptedUnlikeTheSigner += 1;
+      }),
+      { numRuns: 1_000 },
+    );
+    // Both verdicts must be common, and headers the SDK's signer never writes (V=, D=, padded, uppercase) must be
+    // among those accepted, or the agreement says little.
+    expect(verdicts.accepted).toBeGreaterThan(30);
+    expect(verdicts.refused).toBeGreaterThan(300);
+    expect(verdicts.acceptedUnlikeTheSigner).toBeGreaterThan(10);
+  });
+
+  it('agrees with the SDK at the window edges, exactly ±5 minutes and 1 ms either side', async () => {
+    expect(SIGNATURE_WINDOW_MS).toBe(FIVE_MINUTES);
+    for (const edge of [
+      -FIVE_MINUTES - 1,
+      -FIVE_MINUTES,
+      -FIVE_MINUTES + 1,
+      FIVE_MINUTES - 1,
+      FIVE_MINUTES,
+      FIVE_MINUTES + 1,
+    ]) {
+      for (const padding of ['', '000']) {
+        const signed = await symmetric.sign('{}', 'key_edge', NOW + edge);
+        const header = signed.replace('v=', `v=${padding}`);
+        const sdk = await sdkVerify('{}', 'key_edge', header);
+        expect(sdk).toBe(Math.abs(edge) <= FIVE_MINUTES);
+        expect(await accepts('key_edge', '{}', header, NOW)).toBe(sdk);
+      }
+    }
   });
 
   it('never accepts a header that was not made with the key', async () => {

@@ -2,7 +2,7 @@ import { symmetric } from 'retell-sdk/lib/webhook_auth';
 import { describe, expect, it } from 'vitest';
 import { staticApiKey } from '../../../lib/retell/apiKey';
 import { RequestError } from '../../../lib/webhook/errors';
-import { createSignatureVerifier } from '../../../lib/webhook/signature';
+import { createSignatureVerifier, parseSignatureHeader } from '../../../lib/webhook/signature';
 import { sign, TEST_API_KEY } from '../../support/signing';
 import { rejection } from '../../support/thrown';
 
@@ -84,7 +84,6 @@ describe('createSignatureVerifier', () => {
       ['trailing comma', `${good},`],
       ['semicolon separator', `v=${NOW};d=${digest}`],
       ['base64 padding on the digest', `v=${NOW},d=${digest}==`],
-      ['uppercase part names', `V=${NOW},D=${digest}`],
       ['duplicated parts', `${good},${good}`],
       ['two v parts', `v=${NOW},v=${NOW},d=${digest}`],
       ['reordered parts', `d=${digest},v=${NOW}`],
@@ -170,13 +169,40 @@ describe('createSignatureVerifier', () => {
     });
   });
 
-  it('accepts an uppercase digest and a zero-padded timestamp, as the SDK does', async () => {
-    const header = await sign(BODY, NOW);
-    const upper = header.replace(/d=([0-9a-f]+)/, (_all, hex: string) => `d=${hex.toUpperCase()}`);
-    const padded = header.replace('v=', 'v=00');
-    for (const variant of [upper, padded]) {
-      expect(await symmetric.verify(BODY, TEST_API_KEY, variant, { timestamp: NOW })).toBe(true);
-      await expect(verifier.verify(bytes, variant, NOW)).resolves.toBeUndefined();
-    }
+  it.each([
+    [
+      'an uppercase digest',
+      (header: string) => header.replace(/d=([0-9a-f]+)/, (_all, hex: string) => `d=${hex.toUpperCase()}`),
+    ],
+    ['a zero-padded timestamp', (header: string) => header.replace('v=', 'v=00')],
+    ['a timestamp padded to 60 digits', (header: string) => header.replace('v=', `v=${'0'.repeat(47)}`)],
+    ['an uppercase V', (header: string) => header.replace('v=', 'V=')],
+    ['an uppercase D', (header: string) => header.replace(',d=', ',D=')],
+    ['both in uppercase', (header: string) => header.replace('v=', 'V=').replace(',d=', ',D=').toUpperCase()],
+  ])('accepts %s, as the SDK does', async (_name, vary) => {
+    const variant = vary(await sign(BODY, NOW));
+    expect(await symmetric.verify(BODY, TEST_API_KEY, variant, { timestamp: NOW })).toBe(true);
+    await expect(verifier.verify(bytes, variant, NOW)).resolves.toBeUndefined();
+  });
+
+  it.each([
+    ['2^53', '9007199254740992'],
+    ['20 digits', '17800000000000000000'],
+  ])('refuses a timestamp that is not a safe integer (%s), as the SDK does', async (_name, timestamp) => {
+    const header = (await sign(BODY, NOW)).replace(/^v=\d+/, `v=${timestamp}`);
+    expect(await symmetric.verify(BODY, TEST_API_KEY, header, { timestamp: NOW })).toBe(false);
+    await expectRefused(
+      verifier.verify(bytes, header, NOW),
+      'malformed x-retell-signature header: the timestamp is not a safe integer',
+    );
+  });
+});
+
+describe('parseSignatureHeader', () => {
+  it('reads the timestamp as a number and the digest as its 32 bytes', () => {
+    expect(parseSignatureHeader(`V=000${VECTOR.timestamp},D=${DIGEST.toUpperCase()}`)).toEqual({
+      timestamp: VECTOR.timestamp,
+      digest: Buffer.from(DIGEST, 'hex'),
+    });
   });
 });
