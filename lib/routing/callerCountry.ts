@@ -7,9 +7,21 @@ export function callerCountry(number: string): string | undefined {
   return parsePhoneNumberFromString(number, { extract: false })?.country;
 }
 
-/** An empty or absent list allows every caller; otherwise the caller's country must be on it. */
-export function isCountryAllowed(allowed: ReadonlySet<string> | undefined, fromNumber: string): boolean {
-  if (allowed === undefined || allowed.size === 0) return true;
-  const country = callerCountry(fromNumber);
-  return country !== undefined && allowed.has(country);
+/** What a country list says of a caller: `callerCountry` is null when the number's country cannot be told. */
+export interface CountryVerdict {
+  allowed: boolean;
+  callerCountry: string | null;
+}
+
+/**
+ * The verdict of the list on the caller, or undefined when no list applies (empty or absent: every caller is
+ * allowed). A caller whose country cannot be told (withheld, SIP, invalid) is not allowed.
+ */
+export function checkCountry(
+  allowed: ReadonlySet<string> | undefined,
+  fromNumber: string | undefined,
+): CountryVerdict | undefined {
+  if (allowed === undefined || allowed.size === 0) return undefined;
+  const country = fromNumber === undefined ? undefined : callerCountry(fromNumber);
+  return { allowed: country !== undefined && allowed.has(country), callerCountry: country ?? null };
 }

@@ -5,7 +5,8 @@ import { RequestError } from './errors';
 
 export interface InboundContact {
   kind: InboundKind;
-  fromNumber: string;
+  /** Undefined when Retell sends none: a withheld caller. */
+  fromNumber: string | undefined;
   toNumber: string;
 }
 

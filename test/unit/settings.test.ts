@@ -22,6 +22,7 @@ describe('parseSettings', () => {
       negativeCacheMs: 60_000,
       responseBudgetMs: 2_500,
       seed: undefined,
+      assignment: { mode: 'random', salt: '' },
       logLevel: 'info',
     });
     expect(sourceAllowlist).toBeUndefined();
@@ -38,6 +39,8 @@ describe('parseSettings', () => {
       NEGATIVE_CACHE_SECONDS: '10',
       RESPONSE_BUDGET_MS: '1500',
       ROUTER_SEED: '-42',
+      AGENT_ASSIGNMENT: 'sticky',
+      ASSIGNMENT_SALT: 'spring-2026',
       ALLOWED_SOURCE_IPS: '100.20.5.228',
       LOG_LEVEL: 'debug',
     });
@@ -50,6 +53,7 @@ describe('parseSettings', () => {
       negativeCacheMs: 10_000,
       responseBudgetMs: 1_500,
       seed: -42,
+      assignment: { mode: 'sticky', salt: 'spring-2026' },
       logLevel: 'debug',
     });
     expect(settings.sourceAllowlist?.allows('100.20.5.228')).toBe(true);
@@ -145,6 +149,11 @@ describe('parseSettings', () => {
       'an unsafe ROUTER_SEED',
       { ...BASE, ROUTER_SEED: '1e30' },
       'ROUTER_SEED: Too big: expected int to be <=9007199254740991',
+    ],
+    [
+      'an unknown AGENT_ASSIGNMENT',
+      { ...BASE, AGENT_ASSIGNMENT: 'hash' },
+      'AGENT_ASSIGNMENT: Invalid option: expected one of "random"|"sticky"',
     ],
     [
       'a negative cache time',

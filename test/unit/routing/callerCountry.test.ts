@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callerCountry, isCountryAllowed } from '../../../lib/routing/callerCountry';
+import { callerCountry, checkCountry } from '../../../lib/routing/callerCountry';
 
 // Numbers that name no country: anonymous callers, SIP URIs, and non-geographic ranges such as +800 freephone.
 const NO_COUNTRY = ['anonymous', 'Anonymous', '', 'sip:foo@bar', '+80012345678', '+1416', '14165550123'];
@@ -22,29 +22,29 @@ describe('callerCountry', () => {
   });
 });
 
-describe('isCountryAllowed', () => {
+describe('checkCountry', () => {
   it.each([
-    { allowed: ['CA'], number: '+14165550123', expected: true },
-    { allowed: ['CA'], number: '+14155550123', expected: false },
-    { allowed: ['US'], number: '+14155550123', expected: true },
-    { allowed: ['US'], number: '+14165550123', expected: false },
-    { allowed: ['GB'], number: '+44 20 7183 8750', expected: true },
-    { allowed: ['US', 'CA'], number: '+442071838750', expected: false },
-    { allowed: ['US'], number: '+18005550123', expected: true },
-    { allowed: ['CA'], number: '+18005550123', expected: false },
-  ])('with $allowed, $number → $expected', ({ allowed, number, expected }) => {
-    expect(isCountryAllowed(new Set(allowed), number)).toBe(expected);
+    { allowed: ['CA'], number: '+14165550123', verdict: { allowed: true, callerCountry: 'CA' } },
+    { allowed: ['CA'], number: '+14155550123', verdict: { allowed: false, callerCountry: 'US' } },
+    { allowed: ['US'], number: '+14155550123', verdict: { allowed: true, callerCountry: 'US' } },
+    { allowed: ['US'], number: '+14165550123', verdict: { allowed: false, callerCountry: 'CA' } },
+    { allowed: ['GB'], number: '+44 20 7183 8750', verdict: { allowed: true, callerCountry: 'GB' } },
+    { allowed: ['US', 'CA'], number: '+442071838750', verdict: { allowed: false, callerCountry: 'GB' } },
+    { allowed: ['US'], number: '+18005550123', verdict: { allowed: true, callerCountry: 'US' } },
+    { allowed: ['CA'], number: '+18005550123', verdict: { allowed: false, callerCountry: 'US' } },
+  ])('with $allowed, $number → $verdict', ({ allowed, number, verdict }) => {
+    expect(checkCountry(new Set(allowed), number)).toEqual(verdict);
   });
 
-  it.each(NO_COUNTRY)('rejects %j when a list is set', (number) => {
-    expect(isCountryAllowed(new Set(['US', 'CA', 'GB']), number)).toBe(false);
+  it.each([...NO_COUNTRY, undefined])('rejects %j when a list is set, its country unknown', (number) => {
+    expect(checkCountry(new Set(['US', 'CA', 'GB']), number)).toEqual({ allowed: false, callerCountry: null });
   });
 
-  it.each(NO_COUNTRY)('allows %j when no list is set', (number) => {
-    expect(isCountryAllowed(undefined, number)).toBe(true);
+  it.each([...NO_COUNTRY, undefined])('gives no verdict on %j when no list is set', (number) => {
+    expect(checkCountry(undefined, number)).toBeUndefined();
   });
 
   it.each(['+14165550123', 'anonymous'])('treats an empty list as no list for %j', (number) => {
-    expect(isCountryAllowed(new Set(), number)).toBe(true);
+    expect(checkCountry(new Set(), number)).toBeUndefined();
   });
 });

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { InboundKind } from '../../../lib/retell/schemas';
-import { decide } from '../../../lib/routing/decide';
+import { type Assignment, decide } from '../../../lib/routing/decide';
 import { compileRoutingPlan } from '../../../lib/routing/plan';
 import { createRandomSource, type RandomSource } from '../../../lib/routing/random';
 import { nextDown, phoneNumber } from './helpers';
 
 const KINDS: InboundKind[] = ['call_inbound', 'chat_inbound'];
+const RANDOM: Assignment = { mode: 'random', salt: '' };
+const STICKY: Assignment = { mode: 'sticky', salt: 'spring-test' };
 const TORONTO = '+14165550123';
 const SAN_FRANCISCO = '+14155550123';
 const LONDON = '+442071838750';
@@ -34,21 +36,32 @@ function draws(...values: number[]): RandomSource {
 
 describe('decide', () => {
   it.each(KINDS)('rejects a %s from a country off the list, without drawing', (kind) => {
-    expect(decide(plan, kind, LONDON, draws())).toEqual({ action: 'reject', reason: 'country-not-allowed' });
+    expect(decide(plan, kind, LONDON, draws(), RANDOM)).toEqual({
+      action: 'reject',
+      reason: 'country_not_allowed',
+      callerCountry: 'GB',
+    });
   });
 
-  it.each(KINDS.flatMap((kind) => ['anonymous', '', 'sip:foo@bar'].map((from) => ({ kind, from }))))(
-    'rejects a $kind from $from when a country list is set',
+  it.each(KINDS.flatMap((kind) => ['anonymous', '', 'sip:foo@bar', undefined].map((from) => ({ kind, from }))))(
+    'rejects a $kind from $from when a country list is set, in either mode',
     ({ kind, from }) => {
-      expect(decide(plan, kind, from, draws())).toEqual({ action: 'reject', reason: 'country-not-allowed' });
+      for (const assignment of [RANDOM, STICKY]) {
+        expect(decide(plan, kind, from, draws(), assignment)).toEqual({
+          action: 'reject',
+          reason: 'country_not_allowed',
+          callerCountry: null,
+        });
+      }
     },
   );
 
   it('rejects even when the number names no agent', () => {
     const noAgents = compileRoutingPlan(phoneNumber({ allowed_inbound_country_list: ['CA'] }));
-    expect(decide(noAgents, 'call_inbound', SAN_FRANCISCO, draws())).toEqual({
+    expect(decide(noAgents, 'call_inbound', SAN_FRANCISCO, draws(), RANDOM)).toEqual({
       action: 'reject',
-      reason: 'country-not-allowed',
+      reason: 'country_not_allowed',
+      callerCountry: 'US',
     });
   });
 
@@ -60,31 +73,60 @@ describe('decide', () => {
     { u: 0.75, agent: { agentId: 'agent_c' } },
     { u: nextDown(1), agent: { agentId: 'agent_c' } },
   ])('overrides a call from an allowed country with the agent the draw $u lands on', ({ u, agent }) => {
-    expect(decide(plan, 'call_inbound', TORONTO, draws(u))).toStrictEqual({ action: 'override', agent });
-  });
-
-  it('routes an SMS over the SMS agents, not the call agents', () => {
-    expect(decide(plan, 'chat_inbound', SAN_FRANCISCO, draws(0))).toStrictEqual({
+    expect(decide(plan, 'call_inbound', TORONTO, draws(u), RANDOM)).toStrictEqual({
       action: 'override',
-      agent: { agentId: 'agent_sms' },
+      agent,
+      assignment: 'random',
+      callerCountry: 'CA',
     });
   });
 
-  it('allows any caller, anonymous included, when no country list is set', () => {
+  it('routes an SMS over the SMS agents, not the call agents', () => {
+    expect(decide(plan, 'chat_inbound', SAN_FRANCISCO, draws(0), RANDOM)).toStrictEqual({
+      action: 'override',
+      agent: { agentId: 'agent_sms' },
+      assignment: 'random',
+      callerCountry: 'US',
+    });
+  });
+
+  it('allows any caller, withheld included, when no country list is set, and then names no country', () => {
     const open = compileRoutingPlan(phoneNumber({ inbound_agents: AGENTS }));
-    for (const from of [LONDON, 'anonymous', 'sip:foo@bar']) {
-      expect(decide(open, 'call_inbound', from, draws(0))).toMatchObject({ action: 'override' });
+    for (const from of [LONDON, 'anonymous', 'sip:foo@bar', undefined]) {
+      const decision = decide(open, 'call_inbound', from, draws(0), RANDOM);
+      expect(decision).toMatchObject({ action: 'override' });
+      expect(decision).not.toHaveProperty('callerCountry');
     }
   });
+
+  it('in sticky mode, assigns an E.164 caller without drawing, the same agent every time', () => {
+    const first = decide(plan, 'call_inbound', TORONTO, draws(), STICKY);
+    expect(first).toMatchObject({ action: 'override', assignment: 'sticky', callerCountry: 'CA' });
+    for (let i = 0; i < 5; i++) expect(decide(plan, 'call_inbound', TORONTO, draws(), STICKY)).toStrictEqual(first);
+  });
+
+  it.each(['anonymous', '', 'sip:foo@bar', '14165550123', undefined])(
+    'in sticky mode, draws at random for a caller without an E.164 number (%j), and says so',
+    (from) => {
+      const open = compileRoutingPlan(phoneNumber({ inbound_agents: AGENTS }));
+      expect(decide(open, 'call_inbound', from, draws(0.8), STICKY)).toStrictEqual({
+        action: 'override',
+        agent: { agentId: 'agent_c' },
+        assignment: 'random',
+      });
+    },
+  );
 
   it.each([
     { kind: 'call_inbound', config: { inbound_sms_agents: AGENTS } },
     { kind: 'chat_inbound', config: { inbound_agents: AGENTS } },
   ] as const)('answers none for a $kind when the number names no agent for it', ({ kind, config }) => {
-    expect(decide(compileRoutingPlan(phoneNumber(config)), kind, TORONTO, draws())).toEqual({
-      action: 'none',
-      reason: 'no-agent',
-    });
+    for (const assignment of [RANDOM, STICKY]) {
+      expect(decide(compileRoutingPlan(phoneNumber(config)), kind, TORONTO, draws(), assignment)).toEqual({
+        action: 'none',
+        reason: 'no_agent',
+      });
+    }
   });
 
   it('follows a seeded source draw by draw, so a seed replays the same routing', () => {
@@ -95,7 +137,7 @@ describe('decide', () => {
     const byHand = (u: number) => (u < 0.5 ? 'agent_a' : u < 0.75 ? 'agent_b' : 'agent_c');
     const picked: string[] = [];
     for (let i = 0; i < 500; i++) {
-      const decision = decide(plan, 'call_inbound', TORONTO, decisions);
+      const decision = decide(plan, 'call_inbound', TORONTO, decisions, RANDOM);
       if (decision.action !== 'override') throw new Error(`expected an override, got ${decision.action}`);
       expect(decision.agent.agentId).toBe(byHand(reference()));
       picked.push(decision.agent.agentId);
