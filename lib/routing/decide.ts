@@ -1,5 +1,5 @@
 // The routing decision for one inbound contact: pure, given the number's plan, the assignment and a random source.
-import type { InboundKind } from '../retell/schemas';
+import { E164_PATTERN, type InboundKind } from '../retell/schemas';
 import { checkCountry } from './callerCountry';
 import type { Agent, RoutingPlan } from './plan';
 import type { RandomSource } from './random';
@@ -20,9 +20,6 @@ export interface Assignment {
   salt: string;
 }
 
-// A caller with such a number can be told apart from the next; anything else (withheld, SIP, empty) cannot.
-const E164 = /^\+[1-9]\d{1,14}$/;
-
 /**
  * Rejects a caller the number's country list does not allow; otherwise picks an agent. In sticky mode the agent is
  * a pure function of (salt, kind, to_number, from_number, the weighted list); a caller without an E.164 number gets
@@ -40,7 +37,8 @@ export function decide(
     return { action: 'reject', reason: 'country_not_allowed', callerCountry: verdict.callerCountry };
   }
   const country = verdict === undefined ? {} : { callerCountry: verdict.callerCountry };
-  const sticky = assignment.mode === 'sticky' && fromNumber !== undefined && E164.test(fromNumber);
+  // A caller with an E.164 number can be told apart from the next; a withheld, SIP or empty one cannot.
+  const sticky = assignment.mode === 'sticky' && fromNumber !== undefined && E164_PATTERN.test(fromNumber);
   const agent = sticky ? pickSticky(plan, kind, fromNumber, assignment.salt) : pickRandom(plan, kind, random);
   return agent === undefined
     ? { action: 'none', reason: 'no_agent', ...country }
