@@ -61,6 +61,7 @@ export async function createApp(env: NodeJS.ProcessEnv, overrides: AppOverrides 
     verifier: createSignatureVerifier(apiKey),
     configStore,
     random: createRandomSource(settings.seed),
+    assignment: settings.assignment,
     logger,
     responseBudgetMs: settings.responseBudgetMs,
     sourceAllowlist: settings.sourceAllowlist,

@@ -3,6 +3,7 @@
 import * as z from 'zod/mini';
 import { describeIssues } from './describeIssues';
 import type { LogLevel } from './logger';
+import type { Assignment } from './routing/decide';
 import { parseSourceAllowlist, type SourceAllowlist } from './webhook/sourceAllowlist';
 import './zodMessages';
 
@@ -32,6 +33,8 @@ const EnvSchema = z
     NEGATIVE_CACHE_SECONDS: seconds(60),
     RESPONSE_BUDGET_MS: z._default(z.coerce.number().check(z.int(), z.minimum(100), z.maximum(9_000)), 2_500),
     ROUTER_SEED: z.optional(z.coerce.number().check(z.int())),
+    AGENT_ASSIGNMENT: z._default(z.enum(['random', 'sticky']), 'random'),
+    ASSIGNMENT_SALT: z._default(z.string(), ''),
     ALLOWED_SOURCE_IPS: optionalText,
     LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
   })
@@ -59,6 +62,8 @@ export interface Settings {
   negativeCacheMs: number;
   responseBudgetMs: number;
   seed: number | undefined;
+  /** How an agent is assigned: drawn per contact (`random`), or a pure function of the caller (`sticky`). */
+  assignment: Assignment;
   sourceAllowlist: SourceAllowlist | undefined;
   logLevel: LogLevel;
 }
@@ -94,6 +99,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     negativeCacheMs: e.NEGATIVE_CACHE_SECONDS * 1000,
     responseBudgetMs: e.RESPONSE_BUDGET_MS,
     seed: e.ROUTER_SEED,
+    assignment: { mode: e.AGENT_ASSIGNMENT, salt: e.ASSIGNMENT_SALT },
     sourceAllowlist: e.ALLOWED_SOURCE_IPS === undefined ? undefined : sourceAllowlist(e.ALLOWED_SOURCE_IPS, env),
     logLevel: e.LOG_LEVEL,
   };

@@ -2,7 +2,9 @@
 import * as z from 'zod/mini';
 import '../zodMessages';
 
-export const E164 = z.string().check(z.regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 number such as +14155550123'));
+/** ITU-T E.164: a plus sign and up to 15 digits, the first not 0. */
+export const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
+export const E164 = z.string().check(z.regex(E164_PATTERN, 'must be an E.164 number such as +14155550123'));
 
 const nullableString = z.nullish(z.string());
 const agentVersion = z.union([z.number(), z.string()]);

@@ -13,3 +13,22 @@ export function callerCountry(number: string | undefined): string | undefined {
   const parsed = parsePhoneNumberFromString(number, { extract: false });
   return parsed?.isValid() ? parsed.country : undefined;
 }
+
+/** What a country list says of a caller: `callerCountry` is null when the number's country cannot be told. */
+export interface CountryVerdict {
+  allowed: boolean;
+  callerCountry: string | null;
+}
+
+/**
+ * The verdict of the list on the caller, or undefined when no list applies (empty or absent: every caller is
+ * allowed). A caller whose country cannot be told (withheld, SIP, invalid) is not allowed.
+ */
+export function checkCountry(
+  allowed: ReadonlySet<string> | undefined,
+  fromNumber: string | undefined,
+): CountryVerdict | undefined {
+  if (allowed === undefined || allowed.size === 0) return undefined;
+  const country = callerCountry(fromNumber);
+  return { allowed: country !== undefined && allowed.has(country), callerCountry: country ?? null };
+}

@@ -1,47 +1,63 @@
-// The routing decision for one inbound contact: pure, given the number's plan and a random source.
-import type { InboundKind } from '../retell/schemas';
-import { callerCountry } from './callerCountry';
+// The routing decision for one inbound contact: pure, given the number's plan, the assignment and a random source.
+import { E164_PATTERN, type InboundKind } from '../retell/schemas';
+import { checkCountry } from './callerCountry';
 import type { Agent, RoutingPlan } from './plan';
 import type { RandomSource } from './random';
+import { chooseRendezvous, type Hash64, sha256Hash64 } from './rendezvous';
 import { choose } from './weightedChoice';
 
-/**
- * What to answer. `callerCountry` is present only when the number has a country list: the caller's ISO 3166-1
- * alpha-2 code, or null when it cannot be told (then the caller is rejected).
- */
+/** `callerCountry` is present only when a country list applied: the caller's ISO 3166-1 alpha-2 code, or null. */
 export type Decision =
   | { action: 'reject'; reason: 'country_not_allowed'; callerCountry: string | null }
-  | { action: 'override'; agent: Agent; callerCountry?: string | null }
+  | { action: 'override'; agent: Agent; assignment: AssignmentMode; callerCountry?: string | null }
   | { action: 'none'; reason: 'no_agent'; callerCountry?: string | null };
 
+export type AssignmentMode = 'random' | 'sticky';
+
+/** `AGENT_ASSIGNMENT` and `ASSIGNMENT_SALT`: the salt names the experiment, so changing it reshuffles every caller. */
+export interface Assignment {
+  mode: AssignmentMode;
+  salt: string;
+}
+
 /**
- * Screens the caller against the number's country list (an absent list allows everyone, withheld callers included),
- * then draws an agent for the kind of contact. `fromNumber` is the caller ID as sent, undefined when there is none.
+ * Rejects a caller the number's country list does not allow; otherwise picks an agent. In sticky mode the agent is
+ * a pure function of (salt, kind, to_number, from_number, the weighted list); a caller without an E.164 number gets
+ * a random draw, as in random mode, and the decision says which mode assigned the agent.
  */
 export function decide(
   plan: RoutingPlan,
   kind: InboundKind,
   fromNumber: string | undefined,
   random: RandomSource,
+  assignment: Assignment,
 ): Decision {
-  const allowed = plan.allowedCountries;
-  if (allowed === undefined || allowed.size === 0) return pickAgent(plan, kind, random);
-  const country = callerCountry(fromNumber) ?? null;
-  if (country === null || !allowed.has(country)) {
-    return { action: 'reject', reason: 'country_not_allowed', callerCountry: country };
+  const verdict = checkCountry(plan.allowedCountries, fromNumber);
+  if (verdict !== undefined && !verdict.allowed) {
+    return { action: 'reject', reason: 'country_not_allowed', callerCountry: verdict.callerCountry };
   }
-  return pickAgent(plan, kind, random, { callerCountry: country });
+  const country = verdict === undefined ? {} : { callerCountry: verdict.callerCountry };
+  // A caller with an E.164 number can be told apart from the next; a withheld, SIP or empty one cannot.
+  const sticky = assignment.mode === 'sticky' && fromNumber !== undefined && E164_PATTERN.test(fromNumber);
+  const agent = sticky ? pickSticky(plan, kind, fromNumber, assignment.salt) : pickRandom(plan, kind, random);
+  return agent === undefined
+    ? { action: 'none', reason: 'no_agent', ...country }
+    : { action: 'override', agent, assignment: sticky ? 'sticky' : 'random', ...country };
 }
 
-function pickAgent(
-  plan: RoutingPlan,
-  kind: InboundKind,
-  random: RandomSource,
-  located: { callerCountry?: string } = {},
-): Decision {
+function pickRandom(plan: RoutingPlan, kind: InboundKind, random: RandomSource): Agent | undefined {
   const choice = plan.agents[kind];
-  const agent = choice === undefined ? undefined : choose(choice, random());
-  return agent === undefined
-    ? { action: 'none', reason: 'no_agent', ...located }
-    : { action: 'override', agent, ...located };
+  return choice === undefined ? undefined : choose(choice, random());
+}
+
+function pickSticky(plan: RoutingPlan, kind: InboundKind, fromNumber: string, salt: string): Agent | undefined {
+  const choice = plan.stickyAgents[kind];
+  if (choice === undefined) return undefined;
+  return chooseRendezvous(choice, stickyKey(salt, kind, plan.phoneNumber, fromNumber));
+}
+
+/** The caller's key for sticky assignment, hashed once per contact: SHA-256 of the JSON array of its four parts. */
+export function stickyKey(salt: string, kind: InboundKind, toNumber: string, fromNumber: string): Hash64 {
+  // JSON keeps the parts apart whatever characters the salt holds.
+  return sha256Hash64(JSON.stringify([salt, kind, toNumber, fromNumber]));
 }

@@ -2,7 +2,7 @@
 import type { ConfigStore } from '../config/configStore';
 import { Deadline } from '../deadline';
 import type { Logger } from '../logger';
-import { type Decision, decide } from '../routing/decide';
+import { type Assignment, type Decision, decide } from '../routing/decide';
 import type { RandomSource } from '../routing/random';
 import { RequestError } from './errors';
 import { errorResponse, type HttpResponse, inboundResponse } from './httpResponse';
@@ -24,6 +24,7 @@ export interface InboundWebhookOptions {
   verifier: SignatureVerifier;
   configStore: ConfigStore;
   random: RandomSource;
+  assignment: Assignment;
   logger: Logger;
   responseBudgetMs: number;
   sourceAllowlist?: SourceAllowlist | undefined;
@@ -33,7 +34,7 @@ export interface InboundWebhookOptions {
 export type InboundWebhook = (request: HttpRequest, budgetMs?: number) => Promise<HttpResponse>;
 
 export function createInboundWebhook(options: InboundWebhookOptions): InboundWebhook {
-  const { verifier, configStore, random, logger, sourceAllowlist } = options;
+  const { verifier, configStore, random, assignment, logger, sourceAllowlist } = options;
   const clock = options.clock ?? Date.now;
 
   const accept = async (request: HttpRequest): Promise<InboundContact> => {
@@ -63,7 +64,7 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
     let decision: Decision | undefined;
     try {
       const lookup = await configStore.get(toNumber, deadline);
-      decision = lookup.status === 'found' ? decide(lookup.plan, kind, fromNumber, random) : undefined;
+      decision = lookup.status === 'found' ? decide(lookup.plan, kind, fromNumber, random, assignment) : undefined;
       // One flat record (undefined fields are left out of the line): this runs on every call.
       logger.info('routed', {
         kind,
@@ -72,6 +73,7 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
         source: lookup.status === 'unavailable' ? undefined : lookup.source,
         decision: decision?.action ?? 'none',
         agentId: decision?.action === 'override' ? decision.agent.agentId : undefined,
+        assignment: decision?.action === 'override' ? decision.assignment : undefined,
         reason: decision?.action === 'override' ? undefined : decision?.reason,
       });
     } catch (error) {

@@ -6,6 +6,8 @@ export interface Arm {
   /** Path of an ES module bundle exporting `handler(event)`. */
   bundle: string;
   toNumbers: readonly string[];
+  /** Environment set while this arm loads and runs; arms with their own get their own copy of the bundle's modules. */
+  env?: Record<string, string>;
 }
 
 export interface InvokeSpec {

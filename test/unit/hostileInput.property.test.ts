@@ -47,6 +47,7 @@ function createTarget() {
       tableTimeoutMs: 100,
     }),
     random: createRandomSource(1),
+    assignment: { mode: 'random', salt: '' },
     logger: createLogger('error', () => {}),
     responseBudgetMs: 500,
     clock,

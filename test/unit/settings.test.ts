@@ -25,6 +25,7 @@ describe('parseSettings', () => {
       negativeCacheMs: 60_000,
       responseBudgetMs: 2_500,
       seed: undefined,
+      assignment: { mode: 'random', salt: '' },
       logLevel: 'info',
     });
     expect(sourceAllowlist).toBeUndefined();
@@ -41,6 +42,8 @@ describe('parseSettings', () => {
       NEGATIVE_CACHE_SECONDS: '10',
       RESPONSE_BUDGET_MS: '1500',
       ROUTER_SEED: '-42',
+      AGENT_ASSIGNMENT: 'sticky',
+      ASSIGNMENT_SALT: 'spring-2026',
       ALLOWED_SOURCE_IPS: '100.20.5.228',
       LOG_LEVEL: 'debug',
       API_KEY_REFRESH_SECONDS: '60',
@@ -57,6 +60,7 @@ describe('parseSettings', () => {
       negativeCacheMs: 10_000,
       responseBudgetMs: 1_500,
       seed: -42,
+      assignment: { mode: 'sticky', salt: 'spring-2026' },
       logLevel: 'debug',
     });
     expect(settings.sourceAllowlist?.allows('100.20.5.228')).toBe(true);
@@ -164,6 +168,11 @@ describe('parseSettings', () => {
       'a negative grace period',
       { ...BASE, API_KEY_GRACE_SECONDS: '-5' },
       'API_KEY_GRACE_SECONDS: Too small: expected number to be >=0',
+    ],
+    [
+      'an unknown AGENT_ASSIGNMENT',
+      { ...BASE, AGENT_ASSIGNMENT: 'hash' },
+      'AGENT_ASSIGNMENT: Invalid option: expected one of "random"|"sticky"',
     ],
     [
       'a negative cache time',

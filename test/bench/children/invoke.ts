@@ -9,6 +9,7 @@ import { type BundleHandler, loadHandler } from './loadHandler';
 
 interface Running {
   name: string;
+  env: Record<string, string> | undefined;
   handler: BundleHandler;
   events: LambdaFunctionURLEvent[];
   samples: Float64Array;
@@ -33,11 +34,28 @@ const eventsFor = (toNumbers: readonly string[]): LambdaFunctionURLEvent[] => {
   return events;
 };
 
+/** Runs `work` with `env` set on process.env, then puts back what was there: outside every timed call. */
+async function withEnv<T>(env: Record<string, string> | undefined, work: () => Promise<T>): Promise<T> {
+  if (env === undefined) return work();
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  try {
+    return await work();
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
 const arms: Running[] = [];
 for (const arm of spec.arms) {
+  const instance = arm.env === undefined ? undefined : JSON.stringify(arm.env);
   arms.push({
     name: arm.name,
-    handler: await loadHandler(arm.bundle),
+    env: arm.env,
+    handler: await withEnv(arm.env, () => loadHandler(arm.bundle, instance)),
     events: eventsFor(arm.toNumbers),
     samples: new Float64Array(spec.iterations),
     statuses: {},
@@ -48,15 +66,17 @@ for (const arm of spec.arms) {
 for (let start = 0; start < total; start += spec.block) {
   const end = Math.min(total, start + spec.block);
   for (const arm of arms) {
-    for (let i = start; i < end; i++) {
-      const began = performance.now();
-      const response = await arm.handler(arm.events[i] as LambdaFunctionURLEvent);
-      const took = performance.now() - began;
-      if (i >= spec.warmup) arm.samples[i - spec.warmup] = took;
-      const status = String(response.statusCode);
-      arm.statuses[status] = (arm.statuses[status] ?? 0) + 1;
-      arm.bodies[status] ??= response.body ?? '';
-    }
+    await withEnv(arm.env, async () => {
+      for (let i = start; i < end; i++) {
+        const began = performance.now();
+        const response = await arm.handler(arm.events[i] as LambdaFunctionURLEvent);
+        const took = performance.now() - began;
+        if (i >= spec.warmup) arm.samples[i - spec.warmup] = took;
+        const status = String(response.statusCode);
+        arm.statuses[status] = (arm.statuses[status] ?? 0) + 1;
+        arm.bodies[status] ??= response.body ?? '';
+      }
+    });
   }
 }
 

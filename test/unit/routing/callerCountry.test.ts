@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { callerCountry } from '../../../lib/routing/callerCountry';
+import { callerCountry, checkCountry } from '../../../lib/routing/callerCountry';
 import { UNPLACEABLE_CALLERS, unplaceableCaller } from '../../support/callerIds';
 
 describe('callerCountry', () => {
@@ -27,5 +27,32 @@ describe('callerCountry', () => {
         expect(callerCountry(caller ?? undefined)).toBeUndefined();
       }),
     );
+  });
+});
+
+describe('checkCountry', () => {
+  it.each([
+    { allowed: ['CA'], number: '+14165550123', verdict: { allowed: true, callerCountry: 'CA' } },
+    { allowed: ['CA'], number: '+14155550123', verdict: { allowed: false, callerCountry: 'US' } },
+    { allowed: ['US'], number: '+14155550123', verdict: { allowed: true, callerCountry: 'US' } },
+    { allowed: ['US'], number: '+14165550123', verdict: { allowed: false, callerCountry: 'CA' } },
+    { allowed: ['GB'], number: '+44 20 7183 8750', verdict: { allowed: true, callerCountry: 'GB' } },
+    { allowed: ['US', 'CA'], number: '+442071838750', verdict: { allowed: false, callerCountry: 'GB' } },
+    { allowed: ['US'], number: '+18005550123', verdict: { allowed: true, callerCountry: 'US' } },
+    { allowed: ['CA'], number: '+18005550123', verdict: { allowed: false, callerCountry: 'US' } },
+  ])('with $allowed, $number → $verdict', ({ allowed, number, verdict }) => {
+    expect(checkCountry(new Set(allowed), number)).toEqual(verdict);
+  });
+
+  it.each([...UNPLACEABLE_CALLERS, undefined])('rejects %j when a list is set, its country unknown', (number) => {
+    expect(checkCountry(new Set(['US', 'CA', 'GB']), number)).toEqual({ allowed: false, callerCountry: null });
+  });
+
+  it.each([...UNPLACEABLE_CALLERS, undefined])('gives no verdict on %j when no list is set', (number) => {
+    expect(checkCountry(undefined, number)).toBeUndefined();
+  });
+
+  it.each(['+14165550123', 'anonymous'])('treats an empty list as no list for %j', (number) => {
+    expect(checkCountry(new Set(), number)).toBeUndefined();
   });
 });

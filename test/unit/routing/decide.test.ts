@@ -1,13 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InboundKind } from '../../../lib/retell/schemas';
-import { decide } from '../../../lib/routing/decide';
+import { type Assignment, decide } from '../../../lib/routing/decide';
 import { compileRoutingPlan } from '../../../lib/routing/plan';
 import { createRandomSource, type RandomSource } from '../../../lib/routing/random';
 import { UNPLACEABLE_CALLERS, unplaceableCaller } from '../../support/callerIds';
 import { nextDown, phoneNumber } from './helpers';
 
 const KINDS: InboundKind[] = ['call_inbound', 'chat_inbound'];
+const RANDOM: Assignment = { mode: 'random', salt: '' };
+const STICKY: Assignment = { mode: 'sticky', salt: 'spring-test' };
 const TORONTO = '+14165550123';
 const SAN_FRANCISCO = '+14155550123';
 const LONDON = '+442071838750';
@@ -36,7 +38,7 @@ function draws(...values: number[]): RandomSource {
 
 describe('decide', () => {
   it.each(KINDS)('rejects a %s from a country off the list, without drawing', (kind) => {
-    expect(decide(plan, kind, LONDON, draws())).toStrictEqual({
+    expect(decide(plan, kind, LONDON, draws(), RANDOM)).toStrictEqual({
       action: 'reject',
       reason: 'country_not_allowed',
       callerCountry: 'GB',
@@ -46,7 +48,7 @@ describe('decide', () => {
   it.each(KINDS.flatMap((kind) => [undefined, ...UNPLACEABLE_CALLERS].map((from) => ({ kind, from }))))(
     'rejects a $kind from $from when a country list is set, its country unknown',
     ({ kind, from }) => {
-      expect(decide(plan, kind, from, draws())).toStrictEqual({
+      expect(decide(plan, kind, from, draws(), RANDOM)).toStrictEqual({
         action: 'reject',
         reason: 'country_not_allowed',
         callerCountry: null,
@@ -65,12 +67,12 @@ describe('decide', () => {
         fc.double({ min: 0, max: 1, maxExcluded: true }),
         (kind, caller, u) => {
           const from = caller ?? undefined;
-          expect(decide(plan, kind, from, draws())).toStrictEqual({
+          expect(decide(plan, kind, from, draws(), RANDOM)).toStrictEqual({
             action: 'reject',
             reason: 'country_not_allowed',
             callerCountry: null,
           });
-          const routed = decide(open, kind, from, draws(u));
+          const routed = decide(open, kind, from, draws(u), RANDOM);
           expect(routed.action).toBe('override');
           expect(routed).not.toHaveProperty('callerCountry');
         },
@@ -80,7 +82,7 @@ describe('decide', () => {
 
   it('rejects even when the number names no agent', () => {
     const noAgents = compileRoutingPlan(phoneNumber({ allowed_inbound_country_list: ['CA'] }));
-    expect(decide(noAgents, 'call_inbound', SAN_FRANCISCO, draws())).toStrictEqual({
+    expect(decide(noAgents, 'call_inbound', SAN_FRANCISCO, draws(), RANDOM)).toStrictEqual({
       action: 'reject',
       reason: 'country_not_allowed',
       callerCountry: 'US',
@@ -95,17 +97,19 @@ describe('decide', () => {
     { u: 0.75, agent: { agentId: 'agent_c' } },
     { u: nextDown(1), agent: { agentId: 'agent_c' } },
   ])('overrides a call from an allowed country with the agent the draw $u lands on', ({ u, agent }) => {
-    expect(decide(plan, 'call_inbound', TORONTO, draws(u))).toStrictEqual({
+    expect(decide(plan, 'call_inbound', TORONTO, draws(u), RANDOM)).toStrictEqual({
       action: 'override',
       agent,
+      assignment: 'random',
       callerCountry: 'CA',
     });
   });
 
   it('routes an SMS over the SMS agents, not the call agents', () => {
-    expect(decide(plan, 'chat_inbound', SAN_FRANCISCO, draws(0))).toStrictEqual({
+    expect(decide(plan, 'chat_inbound', SAN_FRANCISCO, draws(0), RANDOM)).toStrictEqual({
       action: 'override',
       agent: { agentId: 'agent_sms' },
+      assignment: 'random',
       callerCountry: 'US',
     });
   });
@@ -113,18 +117,20 @@ describe('decide', () => {
   it('allows any caller, anonymous included, when no country list is set, and tells no country', () => {
     const open = compileRoutingPlan(phoneNumber({ inbound_agents: AGENTS }));
     for (const from of [LONDON, 'anonymous', 'sip:foo@bar', undefined]) {
-      expect(decide(open, 'call_inbound', from, draws(0))).toStrictEqual({
+      expect(decide(open, 'call_inbound', from, draws(0), RANDOM)).toStrictEqual({
         action: 'override',
         agent: { agentId: 'agent_a', agentVersion: 2 },
+        assignment: 'random',
       });
     }
   });
 
   it('treats an empty country list as none', () => {
     const empty = compileRoutingPlan(phoneNumber({ inbound_agents: AGENTS, allowed_inbound_country_list: [] }));
-    expect(decide(empty, 'call_inbound', 'anonymous', draws(0))).toStrictEqual({
+    expect(decide(empty, 'call_inbound', 'anonymous', draws(0), RANDOM)).toStrictEqual({
       action: 'override',
       agent: { agentId: 'agent_a', agentVersion: 2 },
+      assignment: 'random',
     });
   });
 
@@ -138,14 +144,14 @@ describe('decide', () => {
     { allowed: ['LS'], from: '+266696687', action: 'reject', country: null },
   ])('with $allowed, a caller from $from gets $action ($country)', ({ allowed, from, action, country }) => {
     const listed = compileRoutingPlan(phoneNumber({ inbound_agents: AGENTS, allowed_inbound_country_list: allowed }));
-    expect(decide(listed, 'call_inbound', from, draws(0))).toMatchObject({ action, callerCountry: country });
+    expect(decide(listed, 'call_inbound', from, draws(0), RANDOM)).toMatchObject({ action, callerCountry: country });
   });
 
   it.each([
     { kind: 'call_inbound', config: { inbound_sms_agents: AGENTS } },
     { kind: 'chat_inbound', config: { inbound_agents: AGENTS } },
   ] as const)('answers none for a $kind when the number names no agent for it', ({ kind, config }) => {
-    expect(decide(compileRoutingPlan(phoneNumber(config)), kind, TORONTO, draws())).toStrictEqual({
+    expect(decide(compileRoutingPlan(phoneNumber(config)), kind, TORONTO, draws(), RANDOM)).toStrictEqual({
       action: 'none',
       reason: 'no_agent',
     });
@@ -153,12 +159,30 @@ describe('decide', () => {
 
   it('tells the caller country with no agent when a list applied', () => {
     const listed = compileRoutingPlan(phoneNumber({ allowed_inbound_country_list: ['CA'] }));
-    expect(decide(listed, 'chat_inbound', TORONTO, draws())).toStrictEqual({
+    expect(decide(listed, 'chat_inbound', TORONTO, draws(), RANDOM)).toStrictEqual({
       action: 'none',
       reason: 'no_agent',
       callerCountry: 'CA',
     });
   });
+
+  it('in sticky mode, assigns an E.164 caller without drawing, the same agent every time', () => {
+    const first = decide(plan, 'call_inbound', TORONTO, draws(), STICKY);
+    expect(first).toMatchObject({ action: 'override', assignment: 'sticky', callerCountry: 'CA' });
+    for (let i = 0; i < 5; i++) expect(decide(plan, 'call_inbound', TORONTO, draws(), STICKY)).toStrictEqual(first);
+  });
+
+  it.each(['anonymous', '', 'sip:foo@bar', '14165550123', undefined])(
+    'in sticky mode, draws at random for a caller without an E.164 number (%j), and says so',
+    (from) => {
+      const open = compileRoutingPlan(phoneNumber({ inbound_agents: AGENTS }));
+      expect(decide(open, 'call_inbound', from, draws(0.8), STICKY)).toStrictEqual({
+        action: 'override',
+        agent: { agentId: 'agent_c' },
+        assignment: 'random',
+      });
+    },
+  );
 
   it('follows a seeded source draw by draw, so a seed replays the same routing', () => {
     const seed = 12345;
@@ -168,7 +192,7 @@ describe('decide', () => {
     const byHand = (u: number) => (u < 0.5 ? 'agent_a' : u < 0.75 ? 'agent_b' : 'agent_c');
     const picked: string[] = [];
     for (let i = 0; i < 500; i++) {
-      const decision = decide(plan, 'call_inbound', TORONTO, decisions);
+      const decision = decide(plan, 'call_inbound', TORONTO, decisions, RANDOM);
       if (decision.action !== 'override') throw new Error(`expected an override, got ${decision.action}`);
       expect(decision.agent.agentId).toBe(byHand(reference()));
       picked.push(decision.agent.agentId);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PhoneNumberSchema } from '../../../lib/retell/schemas';
 import { decide } from '../../../lib/routing/decide';
-import { compileRoutingPlan } from '../../../lib/routing/plan';
+import { agentIdentities, compileRoutingPlan } from '../../../lib/routing/plan';
 import { choose } from '../../../lib/routing/weightedChoice';
 import { phoneNumber } from './helpers';
 
@@ -128,6 +128,44 @@ describe('compileRoutingPlan', () => {
     expect(choose(choice, share - 0.01)?.agentId).toBe('agent_0');
     expect(choose(choice, share + 0.01)?.agentId).toBe('agent_1');
   });
+
+  it('prepares the same lists for sticky assignment, with the same agents and weights', () => {
+    const plan = compileRoutingPlan(phoneNumber({ inbound_agents: WEIGHTED.call, ...LEGACY }));
+    expect(plan.stickyAgents.call_inbound?.items).toStrictEqual(plan.agents.call_inbound?.items);
+    expect(plan.stickyAgents.call_inbound?.weights).toEqual([0.75, 0.25]);
+    expect(plan.stickyAgents.chat_inbound?.items).toStrictEqual([
+      { agentId: 'agent_legacy_sms', agentVersion: 'latest' },
+    ]);
+    expect(compileRoutingPlan(phoneNumber()).stickyAgents).toEqual({
+      call_inbound: undefined,
+      chat_inbound: undefined,
+    });
+  });
+
+  it('warns when a list names the same agent and version twice, as sticky assignment ignores the second', () => {
+    const twice = { agent_id: 'agent_a', agent_version: 1, weight: 0.5 };
+    expect(compileRoutingPlan(phoneNumber({ inbound_agents: [twice, twice] })).warnings).toEqual([
+      'inbound_agents lists the same agent and version twice: sticky assignment sends callers to the first only',
+    ]);
+  });
+});
+
+describe('agentIdentities', () => {
+  it('names an entry by its agent_id alone, so a new version keeps the identity', () => {
+    expect(agentIdentities([{ agentId: 'a', agentVersion: 1 }, { agentId: 'b' }])).toEqual(['["a"]', '["b"]']);
+    expect(agentIdentities([{ agentId: 'a', agentVersion: 2 }, { agentId: 'b' }])).toEqual(['["a"]', '["b"]']);
+  });
+
+  it('adds the version only when two entries share an agent_id, keeping a version 1 apart from a tag "1"', () => {
+    expect(
+      agentIdentities([
+        { agentId: 'a', agentVersion: 1 },
+        { agentId: 'a', agentVersion: '1' },
+        { agentId: 'a' },
+        { agentId: 'b' },
+      ]),
+    ).toEqual(['["a",1]', '["a","1"]', '["a",null]', '["b"]']);
+  });
 });
 
 describe('compileRoutingPlan, weights as people write them', () => {
@@ -210,7 +248,7 @@ describe('compileRoutingPlan, country codes', () => {
     const plan = compileRoutingPlan(
       phoneNumber({ inbound_agents: [{ agent_id: 'agent_a', weight: 1 }], allowed_inbound_country_list: ['UK'] }),
     );
-    expect(decide(plan, 'call_inbound', '+442071838750', () => 0)).toStrictEqual({
+    expect(decide(plan, 'call_inbound', '+442071838750', () => 0, { mode: 'random', salt: '' })).toStrictEqual({
       action: 'reject',
       reason: 'country_not_allowed',
       callerCountry: 'GB',

@@ -39,7 +39,7 @@ describe('inboundResponse', () => {
       '{"call_inbound":{"override_agent_id":"agent_a","override_agent_version":"3"}}',
     ],
   ])('overrides the agent %s', (_name, agent, body) => {
-    const response = inboundResponse('call_inbound', { action: 'override', agent });
+    const response = inboundResponse('call_inbound', { action: 'override', agent, assignment: 'sticky' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/json');
     expect(response.body).toBe(body);
@@ -64,7 +64,7 @@ describe('inboundResponse', () => {
     ],
     [
       'an override',
-      { action: 'override', agent: { agentId: 'agent_sms', agentVersion: 2 } } as const,
+      { action: 'override', agent: { agentId: 'agent_sms', agentVersion: 2 }, assignment: 'random' } as const,
       '{"chat_inbound":{"override_agent_id":"agent_sms","override_agent_version":2}}',
     ],
     ['no decision', undefined, '{"chat_inbound":{}}'],
