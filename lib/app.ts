@@ -35,7 +35,7 @@ export async function createApp(env: NodeJS.ProcessEnv, overrides: AppOverrides 
     upstream:
       overrides.upstream ??
       createRetellPhoneNumberSource({
-        apiKey,
+        apiKey: () => apiKey,
         baseURL: settings.retellBaseUrl,
         timeoutMs: settings.responseBudgetMs,
       }),

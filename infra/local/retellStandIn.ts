@@ -10,7 +10,18 @@ export type Fault =
   | { kind: 'status'; status: number }
   | { kind: 'hang' }
   | { kind: 'close' }
-  | { kind: 'body'; body: string };
+  | { kind: 'body'; body: string }
+  /** `bytes` of HTML filler with that Content-Length; without `bytes`, a chunked body that never ends. */
+  | { kind: 'largeBody'; status: number; bytes?: number }
+  /** A redirect to `location`, e.g. a path this stand-in would answer. */
+  | { kind: 'redirect'; status: number; location: string }
+  /** An error whose body quotes the request's Authorization header, as some proxies' error pages do. */
+  | { kind: 'echoAuthorization'; status: number }
+  /**
+   * A request on a connection that has already carried one is dropped before any byte of an answer (the server's
+   * keep-alive timeout racing the client's next request); a request on a new connection is answered normally.
+   */
+  | { kind: 'dropKeptAlive' };
 
 export interface RetellStandIn {
   baseUrl: string;
@@ -21,6 +32,8 @@ export interface RetellStandIn {
   setConfig(config: PhoneNumberRecord): void;
   /** Applies to every request until cleared with undefined. */
   setFault(fault: Fault | undefined): void;
+  /** TCP connections accepted so far. */
+  connections(): number;
   /** Delay before each answer. */
   setLatency(ms: number): void;
   close(): Promise<void>;
@@ -38,12 +51,16 @@ export async function startRetellStandIn(
   let fault: Fault | undefined;
   let latencyMs = 0;
   const hanging = new Set<ServerResponse>();
+  const served = new WeakSet<object>();
+  let connections = 0;
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   };
 
   const answer = (req: IncomingMessage, res: ServerResponse) => {
+    const reused = served.has(req.socket);
+    served.add(req.socket);
     const match = req.method === 'GET' ? PATH.exec(new URL(req.url ?? '/', 'http://x').pathname) : null;
     if (match === null) return send(res, 404, { status: 'error', message: 'Not found' });
     const number = decodeURIComponent(match[1] as string);
@@ -63,6 +80,19 @@ export async function startRetellStandIn(
       case 'body':
         res.writeHead(200, { 'content-type': 'application/json' }).end(fault.body);
         return;
+      case 'largeBody':
+        return sendLarge(res, fault.status, fault.bytes);
+      case 'redirect':
+        res.writeHead(fault.status, { location: fault.location }).end();
+        return;
+      case 'echoAuthorization':
+        return send(res, fault.status, {
+          status: 'error',
+          message: `rejected request with headers ${JSON.stringify({ authorization: req.headers.authorization })}`,
+        });
+      case 'dropKeptAlive':
+        if (reused) return req.socket.destroy();
+        break;
     }
     const config = byNumber.get(number);
     if (config === undefined) return send(res, 404, { status: 'error', message: 'Phone number not found' });
@@ -72,6 +102,9 @@ export async function startRetellStandIn(
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => (latencyMs > 0 ? setTimeout(() => answer(req, res), latencyMs) : answer(req, res)));
+  });
+  server.on('connection', () => {
+    connections += 1;
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -87,6 +120,7 @@ export async function startRetellStandIn(
     setFault: (next) => {
       fault = next;
     },
+    connections: () => connections,
     setLatency: (ms) => {
       latencyMs = ms;
     },
@@ -97,4 +131,24 @@ export async function startRetellStandIn(
         server.close(() => resolve());
       }),
   };
+}
+
+const FILLER = Buffer.from(`<html><body>${'<p>Service Unavailable</p>'.repeat(2_600)}</body></html>`);
+
+/** `bytes` of an HTML page; without `bytes`, a page that streams until the client goes away. */
+function sendLarge(res: ServerResponse, status: number, bytes: number | undefined): void {
+  res.writeHead(status, {
+    'content-type': 'text/html',
+    ...(bytes === undefined ? {} : { 'content-length': String(bytes) }),
+  });
+  let left = bytes ?? Number.POSITIVE_INFINITY;
+  const write = () => {
+    while (left > 0 && !res.destroyed) {
+      const chunk = FILLER.subarray(0, Math.min(FILLER.length, left));
+      left -= chunk.length;
+      if (!res.write(chunk)) return void res.once('drain', write);
+    }
+    if (left === 0) res.end();
+  };
+  write();
 }
