@@ -73,7 +73,7 @@ export class ConfigStore {
     const { memory, table, upstream, logger } = this.options;
     let stale = memory.any(phoneNumber);
     let tableReachable = true;
-    let replacing: number | undefined;
+    let replacing: string | undefined;
 
     try {
       const item = await table.get(phoneNumber, deadline.signal(this.options.tableTimeoutMs));
@@ -122,7 +122,7 @@ export class ConfigStore {
     return this.remember(phoneNumber, entry, 'retell');
   }
 
-  private async write(stored: StoredConfig, deadline: Deadline, replacing: number | undefined): Promise<void> {
+  private async write(stored: StoredConfig, deadline: Deadline, replacing: string | undefined): Promise<void> {
     const phoneNumber = stored.config.phone_number;
     try {
       const written = await this.options.table.put(stored, deadline.signal(this.options.tableTimeoutMs), replacing);

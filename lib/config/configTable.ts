@@ -44,11 +44,11 @@ export class ConfigTableError extends Error {
 /**
  * The item is there but does not check out (missing or mistyped attributes, a config our schema rejects, or one of
  * another number): the next config written replaces it. `lastModified` is the item's last_modification_timestamp
- * when that at least is a number, for `put` to overwrite it even if it claims to be newer.
+ * as stored (DynamoDB's number text) when it is a number, for `put` to overwrite the item even if it claims to be newer.
  */
 export class MalformedItemError extends ConfigTableError {
-  readonly lastModified: number | undefined;
-  constructor(message: string, options: ErrorOptions & { lastModified?: number | undefined } = {}) {
+  readonly lastModified: string | undefined;
+  constructor(message: string, options: ErrorOptions & { lastModified?: string | undefined } = {}) {
     super(message, options);
     this.name = 'MalformedItemError';
     this.lastModified = options.lastModified;
@@ -95,7 +95,7 @@ export class ConfigTable {
     const lastModified = Number(item.last_modification_timestamp?.N);
     const malformed = (reason: string) =>
       new MalformedItemError(`item ${phoneNumber} is malformed: ${reason}`, {
-        lastModified: Number.isFinite(lastModified) ? lastModified : undefined,
+        lastModified: item.last_modification_timestamp?.N,
       });
     if (!Number.isFinite(fetchedAt) || !Number.isFinite(expiresAt) || !Number.isFinite(lastModified)) {
       throw malformed('missing or invalid timestamps');
@@ -124,7 +124,7 @@ export class ConfigTable {
    * whatever it claims. Throws ItemTooLargeError, without writing, for an item over MAX_ITEM_BYTES, and
    * ConfigTableError, also once `signal` aborts (see `get`).
    */
-  async put(stored: StoredConfig, signal: AbortSignal, replacing?: number): Promise<boolean> {
+  async put(stored: StoredConfig, signal: AbortSignal, replacing?: string): Promise<boolean> {
     const { config } = stored;
     const modified = { N: String(config.last_modification_timestamp) };
     const item: Record<string, AttributeValue> = {
@@ -147,7 +147,7 @@ export class ConfigTable {
     const values: Record<string, AttributeValue> = { ':number': { S: 'N' }, ':modified': modified };
     if (replacing !== undefined) {
       condition += ' OR #modified = :replacing';
-      values[':replacing'] = { N: String(replacing) };
+      values[':replacing'] = { N: replacing };
     }
     try {
       await abortable(

@@ -4,7 +4,7 @@ import LRUCache from 'mnemonist/lru-cache';
 import { type CachedConfig, isFresh } from './cachedConfig';
 
 interface MemoryEntry {
-  /** Undefined for a remembered failure: Retell could not be asked and nothing was cached. */
+  /** Undefined for a remembered failure: Retell failed and nothing was cached. */
   config: CachedConfig | undefined;
   memoryUntil: number;
 }

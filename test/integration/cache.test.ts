@@ -256,6 +256,10 @@ describe('the table heals itself and trusts nothing it reads', () => {
       'claims a newer timestamp than its config',
       { ...goodItem(CONFIG, now), last_modification_timestamp: { N: '9e15' } },
     ],
+    [
+      'claims a timestamp beyond a double’s precision',
+      { ...goodItem(CONFIG, now), last_modification_timestamp: { N: '12345678901234567891' } },
+    ],
   ])('an item that %s is replaced by the next fetch, and then serves other containers', async (_case, item) => {
     const first = await container();
     await putItem(first, item);

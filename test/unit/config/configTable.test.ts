@@ -73,7 +73,7 @@ describe('ConfigTable.put', () => {
   it('may also replace the malformed item it was told of, whatever timestamp that claims', async () => {
     ddbMock.on(PutItemCommand).resolves({});
 
-    await table.put(STORED, signal(), MODIFIED + 1);
+    await table.put(STORED, signal(), String(MODIFIED + 1));
 
     expect(ddbMock).toHaveReceivedCommandWith(PutItemCommand, {
       ConditionExpression:
@@ -251,7 +251,7 @@ describe('ConfigTable.get', () => {
   });
 
   it.each([
-    ['with a number for last_modification_timestamp', { ...ITEM, config: { S: '{' } }, MODIFIED],
+    ['with a number for last_modification_timestamp', { ...ITEM, config: { S: '{' } }, String(MODIFIED)],
     ['without one', { phone_number: ITEM.phone_number }, undefined],
   ])('tells, on a malformed item %s, that timestamp, for the write that replaces it', async (_case, item, expected) => {
     ddbMock.on(GetItemCommand).resolves({ Item: item });
