@@ -35,14 +35,14 @@ export interface ConfigStoreOptions {
  * After Retell failed for a number, this long passes before it is asked again: a stale config answers alone
  * meanwhile, or, with none, the number is unavailable at once instead of every caller waiting on Retell.
  */
-export const REFRESH_RETRY_MS = 5_000;
+const REFRESH_RETRY_MS = 5_000;
 
 /**
  * How far in the future a table item's fetched_at may lie and still count as fresh: clock skew between containers.
  * Lambda hosts keep time through the Amazon Time Sync Service (well under a second apart); 60 s leaves a wide margin,
  * and an item further ahead, written by a wrong clock or by hand, would otherwise be fresh for that much longer.
  */
-export const MAX_CLOCK_SKEW_MS = 60_000;
+const MAX_CLOCK_SKEW_MS = 60_000;
 
 export class ConfigStore {
   private readonly inflight = new Map<string, Promise<ConfigLookup>>();
