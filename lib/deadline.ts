@@ -29,3 +29,20 @@ export class Deadline {
     return Promise.race([promise, expiry]).finally(() => clearTimeout(timer));
   }
 }
+
+/**
+ * Settles like `promise`, or rejects with the signal's reason once it aborts first: for calls that honour their
+ * signal only part of the way (the AWS SDK checks it in its HTTP handler, not while it resolves credentials).
+ */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    // Raced even when already aborted, so a later rejection of `promise` is handled.
+    if (signal.aborted) return reject(signal.reason);
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([promise, aborted]).finally(() => {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  });
+}

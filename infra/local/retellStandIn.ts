@@ -11,7 +11,18 @@ export type Fault =
   | { kind: 'status'; status: number }
   | { kind: 'hang' }
   | { kind: 'close' }
-  | { kind: 'body'; body: string };
+  | { kind: 'body'; body: string }
+  /** `bytes` of HTML filler with that Content-Length; without `bytes`, a chunked body that never ends. */
+  | { kind: 'largeBody'; status: number; bytes?: number }
+  /** A redirect to `location`, e.g. a path this stand-in would answer. */
+  | { kind: 'redirect'; status: number; location: string }
+  /** An error whose body quotes the request's Authorization header, as some proxies' error pages do. */
+  | { kind: 'echoAuthorization'; status: number }
+  /**
+   * A request on a connection that has already carried one is dropped before any byte of an answer (the server's
+   * keep-alive timeout racing the client's next request); a request on a new connection is answered normally.
+   */
+  | { kind: 'dropKeptAlive' };
 
 export interface RetellStandInOptions {
   /** The most items one List Phone Numbers page holds, whatever `limit` asks (Retell's own cap is 1000). */
@@ -35,6 +46,8 @@ export interface RetellStandIn {
   setApiKey(apiKey: string): void;
   /** Applies to every request for the given page of a listing (1 is the first) until cleared with undefined. */
   setListPageFault(page: number, fault: Fault | undefined): void;
+  /** TCP connections accepted so far. */
+  connections(): number;
   /** Delay before each answer. */
   setLatency(ms: number): void;
   close(): Promise<void>;
@@ -58,12 +71,16 @@ export async function startRetellStandIn(
   let latencyMs = 0;
   let acceptedKey = apiKey;
   const hanging = new Set<ServerResponse>();
+  const served = new WeakSet<object>();
+  let connections = 0;
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   };
 
   const answer = (req: IncomingMessage, res: ServerResponse) => {
+    const reused = served.has(req.socket);
+    served.add(req.socket);
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.method === 'GET' && url.pathname === LIST_PATH) return list(req, res, url.searchParams);
     const match = req.method === 'GET' ? PATH.exec(url.pathname) : null;
@@ -73,7 +90,7 @@ export async function startRetellStandIn(
     if (req.headers.authorization !== `Bearer ${acceptedKey}`) {
       return send(res, 401, { status: 'error', message: 'Invalid API key' });
     }
-    if (applyFault(req, res, fault)) return;
+    if (applyFault(req, res, fault, reused)) return;
     const config = byNumber.get(number);
     if (config === undefined) return send(res, 404, { status: 'error', message: 'Phone number not found' });
     send(res, 200, config);
@@ -105,7 +122,7 @@ export async function startRetellStandIn(
   };
 
   /** True when the fault has answered (or will never answer) the request. */
-  const applyFault = (req: IncomingMessage, res: ServerResponse, fault: Fault | undefined): boolean => {
+  const applyFault = (req: IncomingMessage, res: ServerResponse, fault: Fault | undefined, reused = false): boolean => {
     switch (fault?.kind) {
       case 'status':
         send(res, fault.status, { status: 'error', message: `injected ${fault.status}` });
@@ -120,6 +137,22 @@ export async function startRetellStandIn(
       case 'body':
         res.writeHead(200, { 'content-type': 'application/json' }).end(fault.body);
         return true;
+      case 'largeBody':
+        sendLarge(res, fault.status, fault.bytes);
+        return true;
+      case 'redirect':
+        res.writeHead(fault.status, { location: fault.location }).end();
+        return true;
+      case 'echoAuthorization':
+        send(res, fault.status, {
+          status: 'error',
+          message: `rejected request with headers ${JSON.stringify({ authorization: req.headers.authorization })}`,
+        });
+        return true;
+      case 'dropKeptAlive':
+        if (!reused) return false;
+        req.socket.destroy();
+        return true;
       default:
         return false;
     }
@@ -128,6 +161,9 @@ export async function startRetellStandIn(
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => (latencyMs > 0 ? setTimeout(() => answer(req, res), latencyMs) : answer(req, res)));
+  });
+  server.on('connection', () => {
+    connections += 1;
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -152,6 +188,7 @@ export async function startRetellStandIn(
       if (next === undefined) pageFaults.delete(page);
       else pageFaults.set(page, next);
     },
+    connections: () => connections,
     setLatency: (ms) => {
       latencyMs = ms;
     },
@@ -162,4 +199,24 @@ export async function startRetellStandIn(
         server.close(() => resolve());
       }),
   };
+}
+
+const FILLER = Buffer.from(`<html><body>${'<p>Service Unavailable</p>'.repeat(2_600)}</body></html>`);
+
+/** `bytes` of an HTML page; without `bytes`, a page that streams until the client goes away. */
+function sendLarge(res: ServerResponse, status: number, bytes: number | undefined): void {
+  res.writeHead(status, {
+    'content-type': 'text/html',
+    ...(bytes === undefined ? {} : { 'content-length': String(bytes) }),
+  });
+  let left = bytes ?? Number.POSITIVE_INFINITY;
+  const write = () => {
+    while (left > 0 && !res.destroyed) {
+      const chunk = FILLER.subarray(0, Math.min(FILLER.length, left));
+      left -= chunk.length;
+      if (!res.write(chunk)) return void res.once('drain', write);
+    }
+    if (left === 0) res.end();
+  };
+  write();
 }

@@ -31,8 +31,18 @@ export interface ConfigStoreOptions {
   tableTimeoutMs: number;
 }
 
-/** After a failed refresh, a stale config answers alone this long before Retell is tried again. */
+/**
+ * After Retell failed for a number, this long passes before it is asked again: a stale config answers alone
+ * meanwhile, or, with none, the number is unavailable at once instead of every caller waiting on Retell.
+ */
 const REFRESH_RETRY_MS = 5_000;
+
+/**
+ * How far in the future a table item's fetched_at may lie and still count as fresh: clock skew between containers.
+ * Lambda hosts keep time through the Amazon Time Sync Service (well under a second apart); 60 s leaves a wide margin,
+ * and an item further ahead, written by a wrong clock or by hand, would otherwise be fresh for that much longer.
+ */
+const MAX_CLOCK_SKEW_MS = 60_000;
 
 export class ConfigStore {
   private readonly inflight = new Map<string, Promise<ConfigLookup>>();
@@ -43,8 +53,11 @@ export class ConfigStore {
   }
 
   async get(phoneNumber: string, deadline: Deadline): Promise<ConfigLookup> {
-    const cached = this.options.memory.fresh(phoneNumber, this.clock());
+    const { memory } = this.options;
+    const now = this.clock();
+    const cached = memory.fresh(phoneNumber, now);
     if (cached !== undefined) return found(cached, 'memory');
+    if (memory.failedRecently(phoneNumber, now)) return { status: 'unavailable' };
 
     let flight = this.inflight.get(phoneNumber);
     if (flight === undefined) {
@@ -60,11 +73,12 @@ export class ConfigStore {
     const { memory, table, upstream, logger } = this.options;
     let stale = memory.any(phoneNumber);
     let tableReachable = true;
+    let replacing: string | undefined;
 
     try {
       const item = await table.get(phoneNumber, deadline.signal(this.options.tableTimeoutMs));
       if (item !== undefined) {
-        const entry = this.fromItem(item, stale);
+        const entry = this.fromItem(phoneNumber, item, stale);
         if (isFresh(entry, this.clock())) return this.remember(phoneNumber, entry, 'dynamodb');
         if (stale === undefined || entry.fetchedAt > stale.fetchedAt) {
           stale = entry;
@@ -76,6 +90,7 @@ export class ConfigStore {
     } catch (error) {
       // A malformed item is replaced by the write below; a table that could not be read is not waited on again.
       tableReachable = error instanceof MalformedItemError;
+      if (error instanceof MalformedItemError) replacing = error.lastModified;
       logger.warn('cache table read failed; asking Retell', { phoneNumber, error });
     }
 
@@ -83,7 +98,10 @@ export class ConfigStore {
     try {
       config = await upstream.getPhoneNumber(phoneNumber, deadline.signal());
     } catch (error) {
-      return this.staleOrUnavailable(phoneNumber, 'Retell failed', error, stale);
+      const lookup = this.staleOrUnavailable(phoneNumber, 'Retell failed', error, stale);
+      // Remembered, so a Retell outage costs one caller per number a wait, not every caller.
+      if (lookup.status === 'unavailable') memory.setFailed(phoneNumber, this.clock() + REFRESH_RETRY_MS);
+      return lookup;
     }
 
     const now = this.clock();
@@ -100,30 +118,36 @@ export class ConfigStore {
     const entry = this.fromStored(stored);
     // Written before answering, as a Lambda container may be frozen once the answer is out; skipped when the read
     // has just failed, so a table that is down costs the caller one timeout, not two.
-    if (tableReachable) await this.write(stored, deadline);
+    if (tableReachable) await this.write(stored, deadline, replacing);
     return this.remember(phoneNumber, entry, 'retell');
   }
 
-  private async write(stored: StoredConfig, deadline: Deadline): Promise<void> {
+  private async write(stored: StoredConfig, deadline: Deadline, replacing: string | undefined): Promise<void> {
     const phoneNumber = stored.config.phone_number;
     try {
-      const written = await this.options.table.put(stored, deadline.signal(this.options.tableTimeoutMs));
+      const written = await this.options.table.put(stored, deadline.signal(this.options.tableTimeoutMs), replacing);
       if (!written) this.options.logger.info('cache table holds a newer config; kept it', { phoneNumber });
     } catch (error) {
       this.options.logger.warn('cache table write failed', { phoneNumber, error });
     }
   }
 
-  /** The item as a cache entry, reusing the plan already prepared from that same item when there is one. */
-  private fromItem(item: StoredItem, known: CachedConfig | undefined): CachedConfig {
-    if (
-      known?.plan !== undefined &&
-      known.fetchedAt === item.fetchedAt &&
-      known.plan.lastModified === item.lastModified
-    ) {
-      return { ...known, freshUntil: item.fetchedAt + this.options.configTtlMs, usableUntil: item.expiresAt };
-    }
-    return this.fromStored({ config: item.readConfig(), fetchedAt: item.fetchedAt, expiresAt: item.expiresAt });
+  /**
+   * The item as a cache entry, reusing the plan already prepared from that same item when there is one. An item
+   * fetched further in the future than MAX_CLOCK_SKEW_MS is not fresh. Throws MalformedItemError.
+   */
+  private fromItem(phoneNumber: string, item: StoredItem, known: CachedConfig | undefined): CachedConfig {
+    const entry =
+      known?.plan !== undefined && known.fetchedAt === item.fetchedAt && known.plan.lastModified === item.lastModified
+        ? { ...known, freshUntil: item.fetchedAt + this.options.configTtlMs, usableUntil: item.expiresAt }
+        : this.fromStored({ config: item.readConfig(), fetchedAt: item.fetchedAt, expiresAt: item.expiresAt });
+    const now = this.clock();
+    if (item.fetchedAt <= now + MAX_CLOCK_SKEW_MS) return entry;
+    this.options.logger.warn('cache table item was fetched in the future; not using it as fresh', {
+      phoneNumber,
+      fetchedAt: item.fetchedAt,
+    });
+    return { ...entry, freshUntil: now };
   }
 
   private fromStored(stored: StoredConfig): CachedConfig {

@@ -1,4 +1,5 @@
-// The DynamoDB tier: one item per number, written only when it is not older than what the table holds.
+// The DynamoDB tier: one item per number, written only when it is not older than what the table holds. Nothing read
+// from the table is trusted: an item that does not check out is malformed, and the next config written replaces it.
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
@@ -10,6 +11,7 @@ import {
   ScanCommand,
   type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
+import { abortable } from '../deadline';
 import { describeIssues } from '../describeIssues';
 import { type PhoneNumber, PhoneNumberSchema } from '../retell/schemas';
 
@@ -51,13 +53,30 @@ export class ConfigTableError extends Error {
   }
 }
 
-/** The item is there but no longer matches the schema: the next config written replaces it. */
+/**
+ * The item is there but does not check out (missing or mistyped attributes, a config our schema rejects, or one of
+ * another number): the next config written replaces it. `lastModified` is the item's last_modification_timestamp
+ * as stored (DynamoDB's number text) when it is a number, for `put` to overwrite the item even if it claims to be newer.
+ */
 export class MalformedItemError extends ConfigTableError {
-  constructor(message: string, options?: ErrorOptions) {
+  readonly lastModified: string | undefined;
+  constructor(message: string, options: ErrorOptions & { lastModified?: string | undefined } = {}) {
     super(message, options);
     this.name = 'MalformedItemError';
+    this.lastModified = options.lastModified;
   }
 }
+
+/** The config would make an item over DynamoDB's item size limit, so it is not written. */
+export class ItemTooLargeError extends ConfigTableError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ItemTooLargeError';
+  }
+}
+
+/** DynamoDB's item size limit: 400 KB, in bytes (Amazon DynamoDB Developer Guide, "Quotas": item size). */
+export const MAX_ITEM_BYTES = 400 * 1024;
 
 export class ConfigTable {
   constructor(
@@ -65,13 +84,18 @@ export class ConfigTable {
     private readonly tableName: string,
   ) {}
 
-  /** The stored item, or undefined when there is none. Throws ConfigTableError (MalformedItemError for a bad item). */
+  /**
+   * The stored item, or undefined when there is none. Throws ConfigTableError (MalformedItemError for a bad item), and
+   * once `signal` aborts, even while the SDK is still resolving credentials, which its abort signal does not cover.
+   */
   async get(phoneNumber: string, signal: AbortSignal): Promise<StoredItem | undefined> {
     let output: GetItemCommandOutput;
     try {
-      output = await this.client.send(
-        new GetItemCommand({ TableName: this.tableName, Key: { [TABLE_KEY]: { S: phoneNumber } } }),
-        { abortSignal: signal },
+      output = await abortable(
+        this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { [TABLE_KEY]: { S: phoneNumber } } }), {
+          abortSignal: signal,
+        }),
+        signal,
       );
     } catch (error) {
       throw new ConfigTableError(`GetItem ${phoneNumber} failed`, { cause: error });
@@ -81,8 +105,12 @@ export class ConfigTable {
     const fetchedAt = Number(item.fetched_at?.N);
     const expiresAt = Number(item[TTL_ATTRIBUTE]?.N) * 1000;
     const lastModified = Number(item.last_modification_timestamp?.N);
+    const malformed = (reason: string) =>
+      new MalformedItemError(`item ${phoneNumber} is malformed: ${reason}`, {
+        lastModified: item.last_modification_timestamp?.N,
+      });
     if (!Number.isFinite(fetchedAt) || !Number.isFinite(expiresAt) || !Number.isFinite(lastModified)) {
-      throw new MalformedItemError(`item ${phoneNumber} is malformed: missing or invalid timestamps`);
+      throw malformed('missing or invalid timestamps');
     }
     const text = item.config?.S;
     return {
@@ -91,33 +119,61 @@ export class ConfigTable {
       lastModified,
       readConfig() {
         const parsed = PhoneNumberSchema.safeParse(parseJson(text));
-        if (!parsed.success) {
-          throw new MalformedItemError(`item ${phoneNumber} is malformed: ${describeIssues(parsed.error.issues)}`);
+        if (!parsed.success) throw malformed(describeIssues(parsed.error.issues));
+        const config = parsed.data;
+        if (config.phone_number !== phoneNumber) throw malformed(`its config is of ${config.phone_number}`);
+        if (config.last_modification_timestamp !== lastModified) {
+          throw malformed(`its config's last_modification_timestamp is not the item's`);
         }
-        return parsed.data;
+        return config;
       },
     };
   }
 
-  /** Writes unless the table holds a newer config; false when it did. Throws ConfigTableError. */
-  async put(stored: StoredConfig, signal: AbortSignal): Promise<boolean> {
+  /**
+   * Writes unless the table holds a newer config; false when it did. An item whose last_modification_timestamp is
+   * missing or not a number is replaced, and so is one whose timestamp is `replacing` (a malformed item just read),
+   * whatever it claims. Throws ItemTooLargeError, without writing, for an item over MAX_ITEM_BYTES, and
+   * ConfigTableError, also once `signal` aborts (see `get`).
+   */
+  async put(stored: StoredConfig, signal: AbortSignal, replacing?: string): Promise<boolean> {
     const { config } = stored;
+    const modified = { N: String(config.last_modification_timestamp) };
+    const item: Record<string, AttributeValue> = {
+      [TABLE_KEY]: { S: config.phone_number },
+      config: { S: JSON.stringify(config) },
+      last_modification_timestamp: modified,
+      fetched_at: { N: String(stored.fetchedAt) },
+      [TTL_ATTRIBUTE]: { N: String(Math.ceil(stored.expiresAt / 1000)) },
+    };
+    const size = itemSize(item);
+    if (size > MAX_ITEM_BYTES) {
+      throw new ItemTooLargeError(
+        `item ${config.phone_number} would be ${size} bytes, over DynamoDB's ${MAX_ITEM_BYTES}-byte item limit`,
+      );
+    }
+    // attribute_type and NOT as documented in "Condition expressions" (DynamoDB Developer Guide); a comparison with
+    // an attribute of another type is simply false, hence the type test.
+    let condition =
+      'attribute_not_exists(#modified) OR NOT attribute_type(#modified, :number) OR #modified <= :modified';
+    const values: Record<string, AttributeValue> = { ':number': { S: 'N' }, ':modified': modified };
+    if (replacing !== undefined) {
+      condition += ' OR #modified = :replacing';
+      values[':replacing'] = { N: replacing };
+    }
     try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: {
-            [TABLE_KEY]: { S: config.phone_number },
-            config: { S: JSON.stringify(config) },
-            last_modification_timestamp: { N: String(config.last_modification_timestamp) },
-            fetched_at: { N: String(stored.fetchedAt) },
-            [TTL_ATTRIBUTE]: { N: String(Math.ceil(stored.expiresAt / 1000)) },
-          },
-          ConditionExpression: 'attribute_not_exists(#key) OR #modified <= :modified',
-          ExpressionAttributeNames: { '#key': TABLE_KEY, '#modified': 'last_modification_timestamp' },
-          ExpressionAttributeValues: { ':modified': { N: String(config.last_modification_timestamp) } },
-        }),
-        { abortSignal: signal },
+      await abortable(
+        this.client.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: item,
+            ConditionExpression: condition,
+            ExpressionAttributeNames: { '#modified': 'last_modification_timestamp' },
+            ExpressionAttributeValues: values,
+          }),
+          { abortSignal: signal },
+        ),
+        signal,
       );
       return true;
     } catch (error) {
@@ -189,6 +245,30 @@ export class ConfigTable {
       throw new ConfigTableError(`DeleteItem ${phoneNumber} failed`, { cause: error });
     }
   }
+}
+
+/**
+ * An item's size as DynamoDB counts it against the item limit ("Item sizes and formats", DynamoDB Developer Guide):
+ * each attribute name's UTF-8 bytes plus its value's, a string by its UTF-8 bytes, a number by about one byte per two
+ * significant digits plus one. Only the S and N attributes this table writes are counted.
+ */
+export function itemSize(item: Record<string, AttributeValue>): number {
+  let size = 0;
+  for (const [name, value] of Object.entries(item)) {
+    size += Buffer.byteLength(name);
+    if (value.S !== undefined) size += Buffer.byteLength(value.S);
+    else if (value.N !== undefined) size += Math.ceil(significantDigits(value.N) / 2) + 1;
+  }
+  return size;
+}
+
+function significantDigits(number: string): number {
+  const [mantissa = ''] = number.split(/e/i);
+  const digits = mantissa
+    .replace(/[^0-9]/g, '')
+    .replace(/^0+/, '')
+    .replace(/0+$/, '');
+  return Math.max(1, digits.length);
 }
 
 function parseJson(text: string | undefined): unknown {

@@ -4,7 +4,8 @@ import LRUCache from 'mnemonist/lru-cache';
 import { type CachedConfig, isFresh } from './cachedConfig';
 
 interface MemoryEntry {
-  config: CachedConfig;
+  /** Undefined for a remembered failure: Retell failed and nothing was cached. */
+  config: CachedConfig | undefined;
   memoryUntil: number;
 }
 
@@ -18,7 +19,20 @@ export class MemoryTier {
   /** The entry when it is fresh and memory may still answer for it. */
   fresh(phoneNumber: string, now: number): CachedConfig | undefined {
     const entry = this.entries.get(phoneNumber);
-    return entry !== undefined && now < entry.memoryUntil && isFresh(entry.config, now) ? entry.config : undefined;
+    return entry?.config !== undefined && now < entry.memoryUntil && isFresh(entry.config, now)
+      ? entry.config
+      : undefined;
+  }
+
+  /** Whether a failure to get any config for the number was remembered until after `now`. */
+  failedRecently(phoneNumber: string, now: number): boolean {
+    const entry = this.entries.get(phoneNumber);
+    return entry !== undefined && entry.config === undefined && now < entry.memoryUntil;
+  }
+
+  /** Remembers, until `until`, that no config could be had for the number; a config set later replaces it. */
+  setFailed(phoneNumber: string, until: number): void {
+    this.entries.set(phoneNumber, { config: undefined, memoryUntil: until });
   }
 
   /** The entry whatever its age, for stale-if-error. */

@@ -1,9 +1,14 @@
 // Retell's Get Phone Number API through the official SDK, bounded by the caller's deadline and checked with our schema.
 import Retell, { APIError } from 'retell-sdk';
 import { describeIssues } from '../describeIssues';
+import { createRetellFetch, MAX_RESPONSE_BYTES, ResponseTooLargeError } from './retellFetch';
 import { type PhoneNumber, PhoneNumberSchema } from './schemas';
 
-/** Retell could not give a usable answer: unreachable, timed out, 429, 5xx, or a config our schema rejects. */
+/**
+ * Retell could not give a usable answer: unreachable, timed out, a 3xx, 401, 429, 5xx, a body over 1 MiB, or a config
+ * our schema rejects. Its cause is a copy of what went wrong, with upstream text cut to MAX_UPSTREAM_TEXT characters
+ * and the API key and any bearer token redacted, so it is safe to log whole.
+ */
 export class RetellApiError extends Error {
   readonly status: number | undefined;
   constructor(message: string, options: ErrorOptions & { status?: number | undefined } = {}) {
@@ -19,44 +24,60 @@ export interface PhoneNumberSource {
 }
 
 export interface RetellClientOptions {
-  /** The newest API key, read for every request, so a rotated key is used at once. */
+  /** The newest API key, read for each request, so a rotated key is used at once. */
   apiKey: () => string;
-  /** Called when Retell answers 401: the key may have been rotated. */
-  onUnauthorized?: () => void;
   baseURL: string;
   /** Upper bound of one request; the caller's signal usually ends it sooner. */
   timeoutMs: number;
+  /** Called when Retell answers 401 (the key may have been rotated); the lookup still fails. */
+  onUnauthorized?: () => void;
 }
+
+/** The most characters of upstream text (an error body, an error message) kept in an error, after redaction. */
+export const MAX_UPSTREAM_TEXT = 500;
+
+const MAX_CAUSES = 5;
 
 export function createRetellPhoneNumberSource({
   apiKey,
-  onUnauthorized,
   baseURL,
   timeoutMs,
+  onUnauthorized,
 }: RetellClientOptions): PhoneNumberSource {
-  // No SDK retries: its back-off would spend the caller's ringing time, and Retell retries the webhook itself.
-  const client = new Retell({ apiKey: apiKey(), baseURL, timeout: timeoutMs, maxRetries: 0, logLevel: 'off' });
+  const client = new Retell({
+    apiKey: apiKey(),
+    baseURL,
+    timeout: timeoutMs,
+    // No SDK retries: its back-off would spend the caller's ringing time, and Retell retries the webhook itself.
+    maxRetries: 0,
+    logLevel: 'off',
+    fetch: createRetellFetch(),
+    // A redirect is an upstream error, never a request with our key to wherever it points.
+    fetchOptions: { redirect: 'manual' },
+  });
   return {
     async getPhoneNumber(phoneNumber, signal) {
+      const key = apiKey();
       let body: unknown;
       try {
-        body = await client.phoneNumber.retrieve(phoneNumber, {
-          signal,
-          headers: { authorization: `Bearer ${apiKey()}` },
-        });
+        body = await client.phoneNumber.retrieve(phoneNumber, { signal, headers: { Authorization: `Bearer ${key}` } });
       } catch (error) {
         // Retell answers an unknown number with 404 or 422.
         if (error instanceof APIError && (error.status === 404 || error.status === 422)) return undefined;
         const status = error instanceof APIError ? error.status : undefined;
         if (status === 401) onUnauthorized?.();
-        throw new RetellApiError(`Get Phone Number failed${status ? ` with HTTP ${status}` : ''}`, {
-          cause: error,
-          status,
-        });
+        const tooLarge = causes(error).some((cause) => cause instanceof ResponseTooLargeError);
+        const detail = status
+          ? ` with HTTP ${status}`
+          : tooLarge
+            ? `: response body over ${MAX_RESPONSE_BYTES} bytes`
+            : '';
+        throw new RetellApiError(`Get Phone Number failed${detail}`, { cause: safeCopy(error, key), status });
       }
       const parsed = PhoneNumberSchema.safeParse(body);
       if (!parsed.success) {
-        throw new RetellApiError(`Get Phone Number returned an invalid config: ${describeIssues(parsed.error.issues)}`);
+        const issues = safeText(describeIssues(parsed.error.issues), key);
+        throw new RetellApiError(`Get Phone Number returned an invalid config: ${issues}`);
       }
       if (parsed.data.phone_number !== phoneNumber) {
         throw new RetellApiError(`Get Phone Number returned ${parsed.data.phone_number} for ${phoneNumber}`);
@@ -64,4 +85,33 @@ export function createRetellPhoneNumberSource({
       return parsed.data;
     },
   };
+}
+
+function causes(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let at = error; at !== undefined && chain.length <= MAX_CAUSES; at = (at as Error).cause) {
+    chain.push(at);
+    if (!(at instanceof Error)) break;
+  }
+  return chain;
+}
+
+/** The error and its causes as plain Errors of the same names, their messages made safe; nothing else is kept. */
+function safeCopy(error: unknown, apiKey: string, depth = 0): Error {
+  const original = error instanceof Error ? error : new Error(String(error));
+  const copy = new Error(
+    safeText(original.message, apiKey),
+    original.cause !== undefined && depth < MAX_CAUSES ? { cause: safeCopy(original.cause, apiKey, depth + 1) } : {},
+  );
+  copy.name = original.name;
+  return copy;
+}
+
+const BEARER = /\bBearer\s+[^\s"'`,;\\]+/gi;
+
+/** Text from upstream with the key and bearer tokens redacted, then cut to MAX_UPSTREAM_TEXT characters. */
+function safeText(text: string, apiKey: string): string {
+  let safe = text.replace(BEARER, 'Bearer [redacted]');
+  if (apiKey !== '') safe = safe.split(apiKey).join('[redacted]');
+  return safe.length > MAX_UPSTREAM_TEXT ? `${safe.slice(0, MAX_UPSTREAM_TEXT - 1)}…` : safe;
 }

@@ -1,8 +1,8 @@
 // The config cache end to end: the real ConfigStore on dynalite and the Retell stand-in, whose request counts prove
 // which tier answered.
-import { type AttributeValue, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigTable } from '../../lib/config/configTable';
+import { ConfigTable, MAX_ITEM_BYTES } from '../../lib/config/configTable';
 import type { PhoneNumber } from '../../lib/retell/schemas';
 import { FIXTURES, type Harness, type HarnessOptions, startHarness, TABLE_NAME } from '../support/harness';
 
@@ -229,5 +229,90 @@ describe('an invalid config from Retell', () => {
       }),
     );
     await expect(readItem(h)).resolves.toBeUndefined();
+  });
+});
+
+describe('the table heals itself and trusts nothing it reads', () => {
+  async function putItem(h: Harness, item: Record<string, AttributeValue>): Promise<void> {
+    await h.dynamodb.send(new PutItemCommand({ TableName: TABLE_NAME, Item: item }));
+  }
+  const goodItem = (config: PhoneNumber, fetchedAt: number): Record<string, AttributeValue> => ({
+    phone_number: { S: NUMBER },
+    config: { S: JSON.stringify(config) },
+    last_modification_timestamp: { N: String(config.last_modification_timestamp) },
+    fetched_at: { N: String(fetchedAt) },
+    expires_at: { N: String(Math.ceil((fetchedAt + TTL_MS + STALE_MS) / 1000)) },
+  });
+
+  it.each([
+    ['holds only its key', { phone_number: { S: NUMBER } }],
+    ['has a string last_modification_timestamp', { ...goodItem(CONFIG, now), last_modification_timestamp: { S: 'x' } }],
+    ['has a number for its config', { ...goodItem(CONFIG, now), config: { N: '1' } }],
+    [
+      'holds another number’s config, claiming to be newer',
+      goodItem({ ...CONFIG, phone_number: '+14155550100', last_modification_timestamp: MODIFIED + 1 }, now),
+    ],
+    [
+      'claims a newer timestamp than its config',
+      { ...goodItem(CONFIG, now), last_modification_timestamp: { N: '9e15' } },
+    ],
+    [
+      'claims a timestamp beyond a double’s precision',
+      { ...goodItem(CONFIG, now), last_modification_timestamp: { N: '12345678901234567891' } },
+    ],
+  ])('an item that %s is replaced by the next fetch, and then serves other containers', async (_case, item) => {
+    const first = await container();
+    await putItem(first, item);
+
+    await expect(call(first)).resolves.toEqual(ROUTED);
+    expect(fetches(first)).toBe(1);
+    await expect(readItem(first)).resolves.toEqual({
+      ...goodItem(CONFIG, now),
+      config: { S: expect.any(String) },
+    });
+
+    const second = await container({ dynamoEndpoint: first.dynamo.endpoint });
+    await expect(call(second)).resolves.toEqual(ROUTED);
+    expect(sources(second)).toEqual(['dynamodb']);
+  });
+
+  it('an item fetched more than 60 s in the future is not fresh: Retell is asked, and the item rewritten', async () => {
+    const h = await container();
+    await putItem(h, goodItem(CONFIG, now + 61_000));
+
+    await expect(call(h)).resolves.toEqual(ROUTED);
+
+    expect(sources(h)).toEqual(['retell']);
+    await expect(readItem(h)).resolves.toMatchObject({ fetched_at: { N: String(now) } });
+  });
+
+  it('a config too large for a DynamoDB item routes, is not written, and is logged with its number', async () => {
+    const h = await container();
+    h.retell.setConfig({ ...CONFIG, nickname: 'x'.repeat(MAX_ITEM_BYTES) });
+
+    await expect(call(h)).resolves.toEqual(ROUTED);
+
+    await expect(readItem(h)).resolves.toBeUndefined();
+    expect(h.logs).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: 'cache table write failed',
+        phoneNumber: NUMBER,
+        error: expect.objectContaining({ name: 'ItemTooLargeError' }),
+      }),
+    );
+  });
+});
+
+describe('DynamoDB credentials that never resolve', () => {
+  it('cost the caller at most the table’s share of the budget: Retell is asked and the call routed', async () => {
+    const h = await container({ dynamoCredentials: () => new Promise(() => {}), env: { RESPONSE_BUDGET_MS: '800' } });
+
+    await expect(call(h)).resolves.toEqual(ROUTED);
+
+    expect(sources(h)).toEqual(['retell']);
+    expect(h.logs).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: 'cache table read failed; asking Retell' }),
+    );
   });
 });

@@ -134,12 +134,16 @@ describe('config sync', () => {
     await sync.run(BUDGET_MS);
     const before = (await tableItems(h)).get(numberOf(6));
 
-    h.retell.setConfig({ ...numberConfig(6, 'agent_6', MODIFIED + 5), inbound_agents: [{ agent_id: 'x', weight: 5 }] });
+    h.retell.setConfig({ ...numberConfig(6, 'agent_6', MODIFIED + 5), inbound_agents: [{ agent_id: 'x', weight: 0 }] });
     h.retell.setConfig(numberConfig(8, 'agent_8b', MODIFIED + 5));
     const outcome = await sync.run(BUDGET_MS);
     expect(outcome).toMatchObject({ ok: true, written: 1, removed: 0 });
     expect(outcome.invalid).toEqual([
-      { phoneNumber: numberOf(6), position: 'page 2, item 2', reason: 'inbound_agents.0.weight: must be at most 1' },
+      {
+        phoneNumber: numberOf(6),
+        position: 'page 2, item 2',
+        reason: 'inbound_agents.0.weight: must be greater than 0',
+      },
     ]);
     expect((await tableItems(h)).get(numberOf(6))).toEqual(before);
   });

@@ -3,6 +3,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Fault } from '../../infra/local/retellStandIn';
 import { type HangingServer, hangingEndpoint, refusingEndpoint } from '../support/deadPeers';
 import { type Harness, type HarnessOptions, startHarness } from '../support/harness';
+import { TEST_API_KEY } from '../support/signing';
 
 const BUDGET_MS = 600;
 // Generous: this machine is shared and noisy; what matters is that nobody waits for Retell's 10 s.
@@ -52,6 +53,10 @@ const RETELL_FAULTS: [string, Fault][] = [
   ['Retell answers 429', { kind: 'status', status: 429 }],
   ['Retell hangs past the budget', { kind: 'hang' }],
   ['Retell closes the connection', { kind: 'close' }],
+  ['Retell redirects', { kind: 'redirect', status: 302, location: `/get-phone-number/${encodeURIComponent(ROUTED)}` }],
+  ['Retell sends a body that never ends', { kind: 'largeBody', status: 200 }],
+  ['Retell sends a 2 MiB error page', { kind: 'largeBody', status: 502, bytes: 2 * 1_048_576 }],
+  ['Retell echoes the Authorization header', { kind: 'echoAuthorization', status: 400 }],
   ['Retell returns invalid JSON', { kind: 'body', body: '{"phone_number": "+1415' }],
   [
     'Retell returns an invalid config',
@@ -67,12 +72,54 @@ const RETELL_FAULTS: [string, Fault][] = [
   ],
 ];
 
+/** Every log line, as written, is free of the API key and of more than 500 characters of any upstream text. */
+function expectSafeLogs(h: Harness): void {
+  for (const log of h.logs) {
+    const line = JSON.stringify(log);
+    expect(line).not.toContain(TEST_API_KEY);
+    expect(line.length).toBeLessThan(4_000);
+  }
+}
+
 describe('with nothing cached', () => {
   it.each(RETELL_FAULTS)('%s: fails open with {} and logs an error', async (name, fault) => {
     const h = await start();
     h.retell.setFault(fault);
     expect(await timedCall(h, name)).toEqual({ call_inbound: {} });
     expect(logged(h, 'error', 'failing open')).toBe(true);
+    expectSafeLogs(h);
+  });
+
+  it('asks a failing Retell once per number per 5 s: the other callers get {} at once', async () => {
+    let now = Date.now();
+    const h = await start({ clock: () => now });
+    h.retell.setFault({ kind: 'hang' });
+    expect(await timedCall(h, 'Retell hangs past the budget')).toEqual({ call_inbound: {} });
+    for (let i = 0; i < 5; i++)
+      expect(await timedCall(h, 'Retell hangs, failure remembered')).toEqual({ call_inbound: {} });
+    expect(h.retell.totalRequests()).toBe(1);
+
+    h.retell.setFault(undefined);
+    now += 5_000;
+    expect(await timedCall(h, 'Retell back')).toEqual({ call_inbound: { override_agent_id: 'agent_us_sales' } });
+    expect(h.retell.totalRequests()).toBe(2);
+  });
+});
+
+describe('a kept-alive connection that Retell dropped', () => {
+  it('is retried once on a new connection, and the call routed', async () => {
+    // Memory and the table never answer alone, so every call asks Retell.
+    const h = await start({ env: { CONFIG_TTL_SECONDS: '0', MEMORY_CACHE_SECONDS: '0' } });
+    await timedCall(h, 'healthy');
+    await new Promise((resolve) => setImmediate(resolve));
+    h.retell.setFault({ kind: 'dropKeptAlive' });
+
+    expect(await timedCall(h, 'Retell dropped a kept-alive connection')).toEqual({
+      call_inbound: { override_agent_id: 'agent_us_sales' },
+    });
+
+    expect(h.retell.totalRequests()).toBe(3);
+    expect(h.logs.filter((log) => log.message === 'routed').map((log) => log.source)).toEqual(['retell', 'retell']);
   });
 });
 
@@ -87,6 +134,7 @@ describe('with a stale config cached (stale-if-error)', () => {
     });
     expect(logged(h, 'warn', 'routing with a stale config')).toBe(true);
     expect(logged(h, 'error', 'failing open')).toBe(false);
+    expectSafeLogs(h);
   });
 
   it('stops asking a failing Retell for a while after it failed once', async () => {

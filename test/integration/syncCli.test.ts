@@ -20,7 +20,7 @@ describe('npm run sync', () => {
       removed: 0,
       invalid: 1,
       invalid_configs: [
-        { phone_number: '+14155550106', position: 'page 2, item 2', reason: 'weight: must be at most 1' },
+        { phone_number: '+14155550106', position: 'page 2, item 2', reason: 'weight: must be greater than 0' },
       ],
       pages: 1,
       duration_ms: 12,
@@ -28,7 +28,7 @@ describe('npm run sync', () => {
     });
     expect(text.split('\n')).toEqual([
       'sync FAILED: 3 written, 0 unchanged, 0 removed, 1 invalid (1 page, 12 ms)',
-      '  invalid: +14155550106 at page 2, item 2: weight: must be at most 1',
+      '  invalid: +14155550106 at page 2, item 2: weight: must be greater than 0',
       'error: page 2 of the listing failed; nothing was removed',
     ]);
   });

@@ -1,5 +1,5 @@
 // The whole router on real local servers: dynalite for the cache table and the Retell stand-in, both on loopback.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { loadFixtures } from '../../infra/local/demo';
 import { functionUrlEvent } from '../../infra/local/functionUrlEvent';
 import { createCacheTable, type LocalDynamo, startLocalDynamo } from '../../infra/local/localDynamo';
@@ -46,6 +46,8 @@ export interface HarnessOptions {
   /** Point the router at this DynamoDB endpoint instead of the harness's dynalite. */
   dynamoEndpoint?: string;
   retell?: RetellStandInOptions;
+  /** The router's DynamoDB credentials, instead of fixed local ones. */
+  dynamoCredentials?: DynamoDBClientConfig['credentials'];
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -55,7 +57,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const dynamodb = new DynamoDBClient({
     endpoint: options.dynamoEndpoint ?? dynamo.endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    credentials: options.dynamoCredentials ?? { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts: 2,
   });
   const logs: LogRecord[] = [];

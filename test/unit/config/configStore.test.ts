@@ -10,7 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigStore } from '../../../lib/config/configStore';
-import { ConfigTable } from '../../../lib/config/configTable';
+import { ConfigTable, MAX_ITEM_BYTES } from '../../../lib/config/configTable';
 import { MemoryTier } from '../../../lib/config/memoryTier';
 import { Deadline } from '../../../lib/deadline';
 import type { Logger, LogLevel } from '../../../lib/logger';
@@ -181,6 +181,30 @@ describe('a miss', () => {
 });
 
 describe('freshness', () => {
+  it.each([
+    ['up to 60 s in the future is fresh (clock skew)', T0 + 60_000, 'dynamodb', 0],
+    ['further in the future is not fresh: Retell is asked', T0 + 60_001, 'retell', 1],
+  ])('an item fetched %s', async (_case, fetchedAt, source, fetches) => {
+    const { get, upstream } = setup();
+    storeItem(phoneNumber(), fetchedAt);
+
+    await expect(get()).resolves.toMatchObject({ status: 'found', source });
+
+    expect(upstream.calls).toHaveLength(fetches);
+  });
+
+  it('rewrites an item fetched in the future with the time it was really fetched', async () => {
+    const { get, logged } = setup();
+    storeItem(phoneNumber(), T0 + 86_400_000);
+
+    await get();
+
+    expect(logged('warn')).toMatchObject([
+      { message: 'cache table item was fetched in the future; not using it as fresh' },
+    ]);
+    expect(items.get(NUMBER)?.fetched_at).toEqual({ N: String(T0) });
+  });
+
   it('answers from memory alone within the memory period', async () => {
     const { get, upstream } = setup();
     await get();
@@ -323,6 +347,42 @@ describe('stale-if-error', () => {
     expect(logged('error')).toMatchObject([
       { message: 'Retell failed; no config cached, failing open', fields: { phoneNumber: NUMBER } },
     ]);
+  });
+
+  it('with nothing cached, remembers the failure for 5 s: the next callers answer at once, without asking', async () => {
+    const { get, upstream, logged } = setup();
+    upstream.answer = async () => {
+      throw new RetellApiError('Get Phone Number failed with HTTP 503', { status: 503 });
+    };
+    await expect(get()).resolves.toEqual({ status: 'unavailable' });
+
+    now = T0 + RETRY_MS - 1;
+    await expect(Promise.all([get(), get(), get()])).resolves.toEqual([
+      { status: 'unavailable' },
+      { status: 'unavailable' },
+      { status: 'unavailable' },
+    ]);
+    expect(upstream.calls).toHaveLength(1);
+    expect(gets()).toBe(1);
+    expect(logged('error')).toHaveLength(1);
+    // Another number is not held back by this one's failure.
+    await get('+14155550101');
+    expect(upstream.calls).toEqual([NUMBER, '+14155550101']);
+
+    now = T0 + RETRY_MS;
+    await expect(get()).resolves.toEqual({ status: 'unavailable' });
+    expect(upstream.calls).toEqual([NUMBER, '+14155550101', NUMBER]);
+  });
+
+  it('remembers a Retell that hung past the deadline as a failure too', async () => {
+    const { get, upstream } = setup();
+    upstream.answer = (_number, signal) =>
+      new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+
+    await expect(get(NUMBER, 50)).resolves.toEqual({ status: 'unavailable' });
+    await vi.waitFor(async () => expect(await get()).toEqual({ status: 'unavailable' }));
+
+    expect(upstream.calls).toHaveLength(1);
   });
 
   it('is unavailable, with an error logged, when nothing is cached and Retell fails', async () => {
@@ -478,6 +538,53 @@ describe('DynamoDB failures never fail a lookup', () => {
     await expect(get()).resolves.toMatchObject({ status: 'found', source: 'dynamodb' });
   });
 
+  it.each([
+    ['holds only its key', { phone_number: { S: NUMBER } }, undefined],
+    ['has a config of another number', undefined, MODIFIED + 1],
+  ])('replaces an item that %s at the next fetch, whatever timestamp it claims', async (_case, item, claimed) => {
+    const { get, upstream } = setup();
+    if (item) items.set(NUMBER, item);
+    else {
+      storeItem(phoneNumber('+14155550199', { last_modification_timestamp: MODIFIED + 1 }), T0);
+      items.set(NUMBER, { ...items.get('+14155550199'), phone_number: { S: NUMBER } });
+    }
+
+    await expect(get()).resolves.toMatchObject({ status: 'found', source: 'retell', plan: { phoneNumber: NUMBER } });
+
+    expect(upstream.calls).toEqual([NUMBER]);
+    expect(ddbMock).toHaveReceivedCommandWith(PutItemCommand, {
+      ExpressionAttributeValues:
+        claimed === undefined
+          ? expect.not.objectContaining({ ':replacing': expect.anything() })
+          : expect.objectContaining({ ':replacing': { N: String(claimed) } }),
+    });
+  });
+
+  it('asks Retell in time when the table call ignores its signal (a credential lookup that hangs)', async () => {
+    const { get, upstream, logged } = setup();
+    ddbMock.on(GetItemCommand).callsFake(() => new Promise(() => {}));
+
+    await expect(get(NUMBER, 5_000)).resolves.toMatchObject({ status: 'found', source: 'retell' });
+
+    expect(upstream.calls).toHaveLength(1);
+    expect(logged('warn')).toMatchObject([{ message: 'cache table read failed; asking Retell' }]);
+  });
+
+  it('routes without writing a config too large for a DynamoDB item, with a warning naming the number', async () => {
+    const { get, upstream, logged } = setup();
+    upstream.answer = async (number) => phoneNumber(number, { nickname: 'x'.repeat(MAX_ITEM_BYTES) });
+
+    await expect(get()).resolves.toMatchObject({ status: 'found', source: 'retell' });
+
+    expect(puts()).toBe(0);
+    expect(logged('warn')).toMatchObject([
+      {
+        message: 'cache table write failed',
+        fields: { phoneNumber: NUMBER, error: { name: 'ItemTooLargeError', message: expect.stringContaining(NUMBER) } },
+      },
+    ]);
+  });
+
   it('still answers when the write fails, with a warning', async () => {
     const { get, logged } = setup();
     ddbMock.on(PutItemCommand).rejects(new Error('ServiceUnavailable'));
@@ -526,7 +633,7 @@ describe('single flight', () => {
     expect(upstream.calls.sort()).toEqual(['+14155550100', '+14155550101']);
   });
 
-  it('starts a new fetch once a failed one is over', async () => {
+  it('starts a new fetch once a failed one is over and its failure is no longer remembered', async () => {
     const { get, upstream } = setup();
     upstream.answer = async () => {
       throw new RetellApiError('Get Phone Number failed with HTTP 500', { status: 500 });
@@ -534,6 +641,7 @@ describe('single flight', () => {
     await expect(Promise.all([get(), get()])).resolves.toEqual([{ status: 'unavailable' }, { status: 'unavailable' }]);
 
     upstream.answer = async (number) => phoneNumber(number);
+    now = T0 + RETRY_MS;
     await expect(get()).resolves.toMatchObject({ status: 'found', source: 'retell' });
     expect(upstream.calls).toHaveLength(2);
   });

@@ -90,7 +90,7 @@ describe('ConfigSync', () => {
     expect(await sync(lister).run(new Deadline(NOW + 10_000, () => NOW))).toMatchObject({ written: 1 });
     expect(ddbMock).toHaveReceivedCommandTimes(PutItemCommand, 1);
     expect(ddbMock).toHaveReceivedCommandWith(PutItemCommand, {
-      ExpressionAttributeValues: { ':modified': { N: '2' } },
+      ExpressionAttributeValues: expect.objectContaining({ ':modified': { N: '2' } }),
     });
   });
 

@@ -7,7 +7,14 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigTable, ConfigTableError, MalformedItemError, type StoredConfig } from '../../../lib/config/configTable';
+import {
+  ConfigTable,
+  ConfigTableError,
+  ItemTooLargeError,
+  MAX_ITEM_BYTES,
+  MalformedItemError,
+  type StoredConfig,
+} from '../../../lib/config/configTable';
 import type { PhoneNumber } from '../../../lib/retell/schemas';
 
 const TABLE = 'config-table';
@@ -56,10 +63,67 @@ describe('ConfigTable.put', () => {
     expect(ddbMock).toHaveReceivedCommandExactlyOnceWith(PutItemCommand, {
       TableName: TABLE,
       Item: ITEM,
-      ConditionExpression: 'attribute_not_exists(#key) OR #modified <= :modified',
-      ExpressionAttributeNames: { '#key': 'phone_number', '#modified': 'last_modification_timestamp' },
-      ExpressionAttributeValues: { ':modified': { N: String(MODIFIED) } },
+      ConditionExpression:
+        'attribute_not_exists(#modified) OR NOT attribute_type(#modified, :number) OR #modified <= :modified',
+      ExpressionAttributeNames: { '#modified': 'last_modification_timestamp' },
+      ExpressionAttributeValues: { ':number': { S: 'N' }, ':modified': { N: String(MODIFIED) } },
     });
+  });
+
+  it('may also replace the malformed item it was told of, whatever timestamp that claims', async () => {
+    ddbMock.on(PutItemCommand).resolves({});
+
+    await table.put(STORED, signal(), String(MODIFIED + 1));
+
+    expect(ddbMock).toHaveReceivedCommandWith(PutItemCommand, {
+      ConditionExpression:
+        'attribute_not_exists(#modified) OR NOT attribute_type(#modified, :number) OR #modified <= :modified OR #modified = :replacing',
+      ExpressionAttributeValues: {
+        ':number': { S: 'N' },
+        ':modified': { N: String(MODIFIED) },
+        ':replacing': { N: String(MODIFIED + 1) },
+      },
+    });
+  });
+
+  // The item's other attributes as DynamoDB sizes them ("Item sizes and formats"): the five names (65 bytes), the key
+  // (12), and the numbers at one byte per two significant digits plus one: 178 (3), 1790000000123 (8), 1790086701 (6).
+  const FIXED_BYTES = 65 + 12 + 3 + 8 + 6;
+  /** A config whose JSON is `bytes` long in UTF-8, padded with a two-byte character. */
+  function configOfBytes(bytes: number): PhoneNumber {
+    const base = Buffer.byteLength(JSON.stringify({ ...CONFIG, nickname: '' }));
+    const left = bytes - base;
+    return { ...CONFIG, nickname: 'é'.repeat(Math.floor(left / 2)) + 'e'.repeat(left % 2) };
+  }
+
+  it('writes an item of exactly 400 KB, counting UTF-8 bytes as DynamoDB does', async () => {
+    ddbMock.on(PutItemCommand).resolves({});
+    const config = configOfBytes(MAX_ITEM_BYTES - FIXED_BYTES);
+
+    await expect(table.put({ ...STORED, config }, signal())).resolves.toBe(true);
+  });
+
+  it('does not send an item one byte over 400 KB: ItemTooLargeError, naming the number and the size', async () => {
+    ddbMock.on(PutItemCommand).resolves({});
+    const config = configOfBytes(MAX_ITEM_BYTES - FIXED_BYTES + 1);
+
+    const error = await table.put({ ...STORED, config }, signal()).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ItemTooLargeError);
+    expect(error).toBeInstanceOf(ConfigTableError);
+    expect((error as Error).message).toBe(
+      `item ${NUMBER} would be ${MAX_ITEM_BYTES + 1} bytes, over DynamoDB's ${MAX_ITEM_BYTES}-byte item limit`,
+    );
+    expect(ddbMock).not.toHaveReceivedCommand(PutItemCommand);
+  });
+
+  it('gives up when the signal aborts even if the SDK does not (a credential lookup that hangs)', async () => {
+    ddbMock.on(PutItemCommand).callsFake(() => new Promise(() => {}));
+
+    const error = await table.put(STORED, AbortSignal.timeout(20)).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ConfigTableError);
+    expect((error as Error).cause).toMatchObject({ name: 'TimeoutError' });
   });
 
   it('passes the caller signal on to the SDK', async () => {
@@ -162,6 +226,17 @@ describe('ConfigTable.get', () => {
     ['fetched_at is not a number', { ...ITEM, fetched_at: { N: 'soon' } }],
     ['expires_at is a string attribute', { ...ITEM, expires_at: { S: '1790086701' } }],
     ['last_modification_timestamp is missing', withoutModified],
+    ['last_modification_timestamp is a string attribute', { ...ITEM, last_modification_timestamp: { S: '1' } }],
+    ['it holds only its key', { phone_number: ITEM.phone_number }],
+    [
+      'its config is of another number',
+      { ...ITEM, config: { S: JSON.stringify({ ...CONFIG, phone_number: '+14155550199' }) } },
+    ],
+    [
+      "its config's last_modification_timestamp is not the item's",
+      { ...ITEM, config: { S: JSON.stringify({ ...CONFIG, last_modification_timestamp: MODIFIED + 1 }) } },
+    ],
+    ['config is a number attribute', { ...ITEM, config: { N: '1' } }],
   ])('throws a MalformedItemError, a ConfigTableError, when %s', async (_case, item) => {
     ddbMock.on(GetItemCommand).resolves({ Item: item });
 
@@ -173,6 +248,27 @@ describe('ConfigTable.get', () => {
       name: 'MalformedItemError',
       message: expect.stringContaining(`item ${NUMBER} is malformed`),
     });
+  });
+
+  it.each([
+    ['with a number for last_modification_timestamp', { ...ITEM, config: { S: '{' } }, String(MODIFIED)],
+    ['without one', { phone_number: ITEM.phone_number }, undefined],
+  ])('tells, on a malformed item %s, that timestamp, for the write that replaces it', async (_case, item, expected) => {
+    ddbMock.on(GetItemCommand).resolves({ Item: item });
+
+    const error = await readAll().catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(MalformedItemError);
+    expect((error as MalformedItemError).lastModified).toBe(expected);
+  });
+
+  it('gives up a read when the signal aborts even if the SDK does not', async () => {
+    ddbMock.on(GetItemCommand).callsFake(() => new Promise(() => {}));
+
+    const error = await table.get(NUMBER, AbortSignal.timeout(20)).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ConfigTableError);
+    expect(error).not.toBeInstanceOf(MalformedItemError);
   });
 
   it('says which field of a malformed config is wrong', async () => {

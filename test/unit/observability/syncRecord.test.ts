@@ -10,7 +10,11 @@ const OK: SyncOutcome = {
   unchanged: 9,
   removed: 1,
   invalid: [
-    { phoneNumber: '+14155550106', position: 'page 2, item 2', reason: 'inbound_agents.0.weight: must be at most 1' },
+    {
+      phoneNumber: '+14155550106',
+      position: 'page 2, item 2',
+      reason: 'inbound_agents.0.weight: must be greater than 0',
+    },
   ],
   pages: 3,
   durationMs: 412,

@@ -130,22 +130,30 @@ describe('createInboundWebhook: routing decisions, end to end', () => {
     expect(await tableItems(harness)).toBe(before);
   });
 
-  it('fails open with {} when Retell fails and nothing is cached', async () => {
-    const fresh = '+14155550142';
-    harness.retell.setConfig({
-      phone_number: fresh,
-      phone_number_type: 'custom',
-      last_modification_timestamp: 1,
-      allowed_inbound_country_list: ['FR'],
-    });
-    harness.retell.setFault({ kind: 'status', status: 500 });
+  it('fails open with {} when Retell fails and nothing is cached, and asks again 5 s later', async () => {
+    let now = Date.now();
+    const own = await startHarness({ clock: () => now });
     try {
-      expect(answer(await harness.send('call_inbound', US_CALLER, fresh))).toEqual({ call_inbound: {} });
+      const fresh = '+14155550142';
+      own.retell.setConfig({
+        phone_number: fresh,
+        phone_number_type: 'custom',
+        last_modification_timestamp: 1,
+        allowed_inbound_country_list: ['FR'],
+      });
+      own.retell.setFault({ kind: 'status', status: 500 });
+      expect(answer(await own.send('call_inbound', US_CALLER, fresh))).toEqual({ call_inbound: {} });
+      own.retell.setFault(undefined);
+      // The failure is remembered for 5 s, so an outage costs one caller a wait, not every caller.
+      expect(answer(await own.send('call_inbound', US_CALLER, fresh))).toEqual({ call_inbound: {} });
+      expect(own.retell.requests.get(fresh)).toBe(1);
+
+      // Not remembered as unknown: once Retell is back, the number's own rules apply.
+      now += 5_000;
+      expect(answer(await own.send('call_inbound', US_CALLER, fresh))).toEqual({ call_inbound: { reject: true } });
     } finally {
-      harness.retell.setFault(undefined);
+      await own.close();
     }
-    // Not remembered as unknown: once Retell is back, the number's own rules apply.
-    expect(answer(await harness.send('call_inbound', US_CALLER, fresh))).toEqual({ call_inbound: { reject: true } });
   });
 
   describe('takes a withheld or odd caller ID as a caller whose country cannot be told', () => {

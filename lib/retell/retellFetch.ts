@@ -1,0 +1,126 @@
+// The fetch the Retell SDK runs on: Node's fetch, with a bounded response body and one retry of a request that a
+// kept-alive connection dropped before answering.
+import { subscribe } from 'node:diagnostics_channel';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
+import { Readable } from 'node:stream';
+
+/** The largest response body read from Retell, in bytes (1 MiB): a phone number object is a few KiB. */
+export const MAX_RESPONSE_BYTES = 1_048_576;
+
+/** A response body longer than MAX_RESPONSE_BYTES: reading stopped there. */
+export class ResponseTooLargeError extends Error {
+  constructor(limit: number, options?: ErrorOptions) {
+    super(`response body over ${limit} bytes; not read further`, options);
+    this.name = 'ResponseTooLargeError';
+  }
+}
+
+type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/**
+ * Node's fetch, bounded and retried:
+ * - a body longer than `maxResponseBytes` (by its Content-Length, or as it streams) errors with ResponseTooLargeError
+ *   and the rest is not read;
+ * - a GET sent on a kept-alive connection that the peer closed before sending a single byte back (the race between
+ *   a server's keep-alive timeout and our next request) is sent once more, at once, on a new connection of its own,
+ *   under the same signal. Node's fetch cannot be told to open a new connection (that takes undici's own Agent), so
+ *   the retry goes through node:http with no agent.
+ */
+export function createRetellFetch(maxResponseBytes = MAX_RESPONSE_BYTES, base: Fetch = fetch): Fetch {
+  return async (input, init) => {
+    let response: Response;
+    try {
+      response = await base(input, init);
+    } catch (error) {
+      const method = (init?.method ?? 'GET').toUpperCase();
+      if (method !== 'GET' || init?.signal?.aborted || !droppedUnanswered(error)) throw error;
+      response = await fetchOnNewConnection(String(input instanceof Request ? input.url : input), init);
+    }
+    return bounded(response, maxResponseBytes);
+  };
+}
+
+// Which requests were dropped unanswered, from undici's documented diagnostics channels (undici
+// docs/api/DiagnosticsChannel.md): the socket a request went out on, how many bytes that socket had read by then, and
+// whether it had carried a request before. A request fails unanswered when its socket read nothing more.
+const sentOn = new WeakMap<object, { socket: Socket; bytesRead: number; reused: boolean }>();
+const usedSockets = new WeakSet<Socket>();
+const unanswered = new WeakSet<object>();
+const CLOSED_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
+subscribe('undici:client:sendHeaders', (message) => {
+  const { request, socket } = message as { request: object; socket: Socket };
+  sentOn.set(request, { socket, bytesRead: socket.bytesRead, reused: usedSockets.has(socket) });
+  usedSockets.add(socket);
+});
+subscribe('undici:request:error', (message) => {
+  const { request, error } = message as { request: object; error: unknown };
+  const sent = sentOn.get(request);
+  if (sent?.reused && sent.socket.bytesRead === sent.bytesRead && typeof error === 'object' && error !== null) {
+    unanswered.add(error);
+  }
+});
+
+/** fetch's "fetch failed" TypeError caused by a kept-alive connection closing before any byte of the answer. */
+function droppedUnanswered(error: unknown): boolean {
+  const cause = error instanceof TypeError ? error.cause : undefined;
+  return (
+    typeof cause === 'object' &&
+    cause !== null &&
+    unanswered.has(cause) &&
+    CLOSED_CODES.has(String((cause as { code?: unknown }).code))
+  );
+}
+
+/** One GET on a connection opened for it alone. Redirects are not followed, as with `redirect: 'manual'`. */
+function fetchOnNewConnection(url: string, init: RequestInit | undefined): Promise<Response> {
+  const target = new URL(url);
+  const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const outgoing = request(target, {
+      method: 'GET',
+      headers: Object.fromEntries(new Headers(init?.headers)),
+      agent: false,
+      ...(init?.signal ? { signal: init.signal } : {}),
+    });
+    outgoing.once('response', (incoming: IncomingMessage) => resolve(toResponse(incoming)));
+    outgoing.once('error', (error) => reject(new TypeError('fetch failed', { cause: error })));
+    outgoing.end();
+  });
+}
+
+function toResponse(incoming: IncomingMessage): Response {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < incoming.rawHeaders.length; i += 2) {
+    headers.append(incoming.rawHeaders[i] as string, incoming.rawHeaders[i + 1] as string);
+  }
+  const status = incoming.statusCode ?? 502;
+  const empty = status === 204 || status === 205 || status === 304;
+  if (empty) incoming.resume();
+  const body = empty ? null : (Readable.toWeb(incoming) as ReadableStream<Uint8Array>);
+  return new Response(body, { status, statusText: incoming.statusMessage ?? '', headers });
+}
+
+/** The response with a body that errors past `limit` bytes, cancelling the rest. */
+function bounded(response: Response, limit: number): Response {
+  if (response.body === null) return response;
+  let body: ReadableStream<Uint8Array>;
+  if (Number(response.headers.get('content-length')) > limit) {
+    void response.body.cancel();
+    body = new ReadableStream({ start: (controller) => controller.error(new ResponseTooLargeError(limit)) });
+  } else {
+    let received = 0;
+    body = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          received += chunk.byteLength;
+          if (received > limit) controller.error(new ResponseTooLargeError(limit));
+          else controller.enqueue(chunk);
+        },
+      }),
+    );
+  }
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
