@@ -3,7 +3,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConfigStore } from './config/configStore';
 import { ConfigTable } from './config/configTable';
 import { MemoryTier } from './config/memoryTier';
-import { createLogger, type Logger } from './logger';
+import { createLogger, type Logger, type LogSink } from './logger';
+import { DecisionRecorder } from './observability/decisionRecord';
 import { resolveApiKey } from './retell/apiKey';
 import { createRetellPhoneNumberSource, type PhoneNumberSource } from './retell/phoneNumberClient';
 import { createRandomSource } from './routing/random';
@@ -17,6 +18,8 @@ export interface App {
 
 export interface AppOverrides {
   logger?: Logger;
+  /** Where the app's own logger writes, at the configured level: the local server keeps each decision line. */
+  logSink?: LogSink;
   dynamodb?: DynamoDBClient;
   upstream?: PhoneNumberSource;
   clock?: () => number;
@@ -24,7 +27,7 @@ export interface AppOverrides {
 
 export async function createApp(env: NodeJS.ProcessEnv, overrides: AppOverrides = {}): Promise<App> {
   const settings = parseSettings(env);
-  const logger = overrides.logger ?? createLogger(settings.logLevel);
+  const logger = overrides.logger ?? createLogger(settings.logLevel, overrides.logSink);
   const apiKey = await resolveApiKey(settings.apiKey, settings.responseBudgetMs);
   const tableTimeoutMs = Math.floor(settings.responseBudgetMs / 4);
   // The endpoint comes from AWS_ENDPOINT_URL_DYNAMODB when set: AWS, DynamoDB Local or dynalite alike.
@@ -52,6 +55,7 @@ export async function createApp(env: NodeJS.ProcessEnv, overrides: AppOverrides 
     configStore,
     random: createRandomSource(settings.seed),
     logger,
+    decisions: new DecisionRecorder(settings.metricsNamespace),
     responseBudgetMs: settings.responseBudgetMs,
     sourceAllowlist: settings.sourceAllowlist,
     ...(overrides.clock ? { clock: overrides.clock } : {}),

@@ -24,6 +24,17 @@ const EnvSchema = z
     ROUTER_SEED: z.optional(z.coerce.number().check(z.int())),
     ALLOWED_SOURCE_IPS: optionalText,
     LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
+    // CloudWatch's rule (PutMetricData): printable ASCII, at most 255, and AWS/ is kept for AWS's own namespaces.
+    METRICS_NAMESPACE: z._default(
+      z.string().check(
+        z.trim(),
+        z.minLength(1),
+        z.maxLength(255),
+        z.regex(/^[\x20-\x7e]+$/, 'must be printable ASCII'),
+        z.refine((name) => !name.startsWith('AWS/'), 'must not start with AWS/, which AWS keeps for its services'),
+      ),
+      'RetellRouter',
+    ),
   })
   .check(
     z.refine((env) => env.RETELL_API_KEY !== undefined || env.RETELL_API_KEY_SECRET_ARN !== undefined, {
@@ -47,6 +58,8 @@ export interface Settings {
   seed: number | undefined;
   sourceAllowlist: SourceAllowlist | undefined;
   logLevel: LogLevel;
+  /** CloudWatch namespace of the decision line's metrics. */
+  metricsNamespace: string;
 }
 
 export class SettingsError extends Error {
@@ -83,6 +96,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     seed: e.ROUTER_SEED,
     sourceAllowlist: e.ALLOWED_SOURCE_IPS === undefined ? undefined : sourceAllowlist(e.ALLOWED_SOURCE_IPS),
     logLevel: e.LOG_LEVEL,
+    metricsNamespace: e.METRICS_NAMESPACE,
   };
 }
 

@@ -40,6 +40,8 @@ export interface HarnessOptions {
   clock?: () => number;
   /** Point the router at this DynamoDB endpoint instead of the harness's dynalite. */
   dynamoEndpoint?: string;
+  /** The router's LOG_LEVEL; info by default, as deployed. */
+  logLevel?: LogLevel;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -63,7 +65,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     {
       dynamodb,
-      logger: createLogger('debug', (_level, line) => logs.push(JSON.parse(line))),
+      logger: createLogger(options.logLevel ?? 'info', (_level, line) => logs.push(JSON.parse(line))),
       ...(options.clock ? { clock: options.clock } : {}),
     },
   );

@@ -23,6 +23,7 @@ describe('parseSettings', () => {
       responseBudgetMs: 2_500,
       seed: undefined,
       logLevel: 'info',
+      metricsNamespace: 'RetellRouter',
     });
     expect(sourceAllowlist).toBeUndefined();
   });
@@ -40,6 +41,7 @@ describe('parseSettings', () => {
       ROUTER_SEED: '-42',
       ALLOWED_SOURCE_IPS: '100.20.5.228',
       LOG_LEVEL: 'debug',
+      METRICS_NAMESPACE: ' Acme/Telephony ',
     });
     expect(settings).toMatchObject({
       retellBaseUrl: 'http://127.0.0.1:4010',
@@ -51,6 +53,7 @@ describe('parseSettings', () => {
       responseBudgetMs: 1_500,
       seed: -42,
       logLevel: 'debug',
+      metricsNamespace: 'Acme/Telephony',
     });
     expect(settings.sourceAllowlist?.allows('100.20.5.228')).toBe(true);
     expect(settings.sourceAllowlist?.allows('127.0.0.1')).toBe(false);
@@ -177,6 +180,26 @@ describe('parseSettings', () => {
       'an unknown log level',
       { ...BASE, LOG_LEVEL: 'verbose' },
       'LOG_LEVEL: Invalid option: expected one of "debug"|"info"|"warn"|"error"',
+    ],
+    [
+      'a namespace AWS keeps for its own services',
+      { ...BASE, METRICS_NAMESPACE: 'AWS/Lambda' },
+      'METRICS_NAMESPACE: must not start with AWS/, which AWS keeps for its services',
+    ],
+    [
+      'a namespace with a control character',
+      { ...BASE, METRICS_NAMESPACE: 'Retell\u0007Router' },
+      'METRICS_NAMESPACE: must be printable ASCII',
+    ],
+    [
+      'a namespace beyond ASCII',
+      { ...BASE, METRICS_NAMESPACE: 'Routeur-é' },
+      'METRICS_NAMESPACE: must be printable ASCII',
+    ],
+    [
+      'a namespace over 255 characters',
+      { ...BASE, METRICS_NAMESPACE: 'N'.repeat(256) },
+      'METRICS_NAMESPACE: Too big: expected string to have <=255 characters',
     ],
     [
       'a bad allowlist entry',

@@ -33,14 +33,22 @@ function draws(...values: number[]): RandomSource {
 }
 
 describe('decide', () => {
-  it.each(KINDS)('rejects a %s from a country off the list, without drawing', (kind) => {
-    expect(decide(plan, kind, LONDON, draws())).toEqual({ action: 'reject', reason: 'country-not-allowed' });
+  it.each(KINDS)('rejects a %s from a country off the list, naming that country, without drawing', (kind) => {
+    expect(decide(plan, kind, LONDON, draws())).toEqual({
+      action: 'reject',
+      reason: 'country_not_allowed',
+      callerCountry: 'GB',
+    });
   });
 
-  it.each(KINDS.flatMap((kind) => ['anonymous', '', 'sip:foo@bar'].map((from) => ({ kind, from }))))(
-    'rejects a $kind from $from when a country list is set',
+  it.each(KINDS.flatMap((kind) => ['anonymous', '', 'sip:foo@bar', undefined].map((from) => ({ kind, from }))))(
+    'rejects a $kind from $from when a country list is set, its country unknown (null)',
     ({ kind, from }) => {
-      expect(decide(plan, kind, from, draws())).toEqual({ action: 'reject', reason: 'country-not-allowed' });
+      expect(decide(plan, kind, from, draws())).toEqual({
+        action: 'reject',
+        reason: 'country_not_allowed',
+        callerCountry: null,
+      });
     },
   );
 
@@ -48,7 +56,8 @@ describe('decide', () => {
     const noAgents = compileRoutingPlan(phoneNumber({ allowed_inbound_country_list: ['CA'] }));
     expect(decide(noAgents, 'call_inbound', SAN_FRANCISCO, draws())).toEqual({
       action: 'reject',
-      reason: 'country-not-allowed',
+      reason: 'country_not_allowed',
+      callerCountry: 'US',
     });
   });
 
@@ -60,20 +69,29 @@ describe('decide', () => {
     { u: 0.75, agent: { agentId: 'agent_c' } },
     { u: nextDown(1), agent: { agentId: 'agent_c' } },
   ])('overrides a call from an allowed country with the agent the draw $u lands on', ({ u, agent }) => {
-    expect(decide(plan, 'call_inbound', TORONTO, draws(u))).toStrictEqual({ action: 'override', agent });
+    expect(decide(plan, 'call_inbound', TORONTO, draws(u))).toStrictEqual({
+      action: 'override',
+      agent,
+      assignment: 'random',
+      callerCountry: 'CA',
+    });
   });
 
   it('routes an SMS over the SMS agents, not the call agents', () => {
     expect(decide(plan, 'chat_inbound', SAN_FRANCISCO, draws(0))).toStrictEqual({
       action: 'override',
       agent: { agentId: 'agent_sms' },
+      assignment: 'random',
+      callerCountry: 'US',
     });
   });
 
-  it('allows any caller, anonymous included, when no country list is set', () => {
+  it('allows any caller, withheld included, when no country list is set, and names no country', () => {
     const open = compileRoutingPlan(phoneNumber({ inbound_agents: AGENTS }));
-    for (const from of [LONDON, 'anonymous', 'sip:foo@bar']) {
-      expect(decide(open, 'call_inbound', from, draws(0))).toMatchObject({ action: 'override' });
+    for (const from of [LONDON, 'anonymous', 'sip:foo@bar', undefined]) {
+      const decision = decide(open, 'call_inbound', from, draws(0));
+      expect(decision).toMatchObject({ action: 'override' });
+      expect(decision).not.toHaveProperty('callerCountry');
     }
   });
 
@@ -83,7 +101,7 @@ describe('decide', () => {
   ] as const)('answers none for a $kind when the number names no agent for it', ({ kind, config }) => {
     expect(decide(compileRoutingPlan(phoneNumber(config)), kind, TORONTO, draws())).toEqual({
       action: 'none',
-      reason: 'no-agent',
+      reason: 'no_agent',
     });
   });
 

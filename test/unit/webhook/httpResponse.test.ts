@@ -4,7 +4,11 @@ import { errorResponse, inboundResponse, jsonResponse } from '../../../lib/webho
 
 describe('inboundResponse', () => {
   it('rejects with exactly {"call_inbound":{"reject":true}}', () => {
-    const response = inboundResponse('call_inbound', { action: 'reject', reason: 'country-not-allowed' });
+    const response = inboundResponse('call_inbound', {
+      action: 'reject',
+      reason: 'country_not_allowed',
+      callerCountry: 'GB',
+    });
     expect(response).toEqual({
       statusCode: 200,
       headers: { 'content-type': 'application/json' },
@@ -35,7 +39,7 @@ describe('inboundResponse', () => {
       '{"call_inbound":{"override_agent_id":"agent_a","override_agent_version":"3"}}',
     ],
   ])('overrides the agent %s', (_name, agent, body) => {
-    const response = inboundResponse('call_inbound', { action: 'override', agent });
+    const response = inboundResponse('call_inbound', { action: 'override', agent, assignment: 'random' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/json');
     expect(response.body).toBe(body);
@@ -43,7 +47,7 @@ describe('inboundResponse', () => {
 
   it.each([
     ['no decision', undefined],
-    ['no agent', { action: 'none', reason: 'no-agent' } as const],
+    ['no agent', { action: 'none', reason: 'no_agent' } as const],
   ])('answers {"call_inbound":{}} for %s', (_name, decision) => {
     expect(inboundResponse('call_inbound', decision)).toEqual({
       statusCode: 200,
@@ -53,10 +57,14 @@ describe('inboundResponse', () => {
   });
 
   it.each([
-    ['a rejection', { action: 'reject', reason: 'country-not-allowed' } as const, '{"chat_inbound":{"reject":true}}'],
+    [
+      'a rejection',
+      { action: 'reject', reason: 'country_not_allowed', callerCountry: null } as const,
+      '{"chat_inbound":{"reject":true}}',
+    ],
     [
       'an override',
-      { action: 'override', agent: { agentId: 'agent_sms', agentVersion: 2 } } as const,
+      { action: 'override', agent: { agentId: 'agent_sms', agentVersion: 2 }, assignment: 'random' } as const,
       '{"chat_inbound":{"override_agent_id":"agent_sms","override_agent_version":2}}',
     ],
     ['no decision', undefined, '{"chat_inbound":{}}'],
