@@ -1,6 +1,5 @@
 // `npm run invoke -- <LogicalId> <event.json>`: `sam local invoke` without Docker. Reads the function from
 // sam-template.yaml, bundles it with the template's esbuild options, runs the bundle on the event, prints the answer.
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { build } from 'esbuild';
 import { DEMO_API_KEY, startLocalBackends } from '../local/demo';
+import { lambdaContext } from '../local/lambdaContext';
 import { readEvent, resignEvent } from './eventFiles';
 import {
   readTemplate,
@@ -57,7 +57,13 @@ export async function invoke(options: InvokeOptions): Promise<LambdaFunctionURLR
     // As in Lambda, the template's variables come from the template: the caller's LOG_LEVEL or ROUTER_SEED stay out.
     for (const name of Object.keys(fn.variables)) delete process.env[name];
     Object.assign(process.env, routerEnv);
-    return await withTimeout(handler(fresh, lambdaContext(fn)), fn.timeoutSeconds);
+    return await withTimeout(
+      handler(
+        fresh,
+        lambdaContext({ functionName: fn.logicalId, timeoutSeconds: fn.timeoutSeconds, memoryMb: fn.memoryMb }),
+      ),
+      fn.timeoutSeconds,
+    );
   } finally {
     for (const name of Object.keys(process.env)) if (!(name in previous)) delete process.env[name];
     Object.assign(process.env, previous);
@@ -102,24 +108,6 @@ async function bundle(fn: SamFunction, codeDir: string, outdir: string): Promise
     throw new TemplateError(`${fn.logicalId}: ${fn.handler.file}${extension} exports no function ${fn.handler.export}`);
   }
   return handler as Handler;
-}
-
-function lambdaContext(fn: SamFunction): Context {
-  const deadline = Date.now() + fn.timeoutSeconds * 1000;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: fn.logicalId,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${fn.logicalId}`,
-    memoryLimitInMB: String(fn.memoryMb),
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${fn.logicalId}`,
-    logStreamName: '$LATEST',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 async function withTimeout<T>(work: Promise<T>, seconds: number): Promise<T> {
