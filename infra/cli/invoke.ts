@@ -122,15 +122,25 @@ async function withTimeout<T>(work: Promise<T>, seconds: number): Promise<T> {
   }
 }
 
+const USAGE =
+  'usage: npm run invoke -- <LogicalId> <event.json>   e.g. InboundCallFunction infra/events/routed-call.json';
+
 async function main(): Promise<void> {
-  const [logicalId, eventPath, ...extra] = process.argv.slice(2);
-  if (logicalId === undefined || eventPath === undefined || extra.length > 0) {
-    process.stderr.write(
-      'usage: npm run invoke -- <LogicalId> <event.json>   e.g. InboundCallFunction infra/events/routed-call.json\n',
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(
+      `${USAGE}\nRuns the function from sam-template.yaml on the event, without Docker; its answer alone on stdout.\n`,
     );
-    process.exitCode = 1;
     return;
   }
+  const [logicalId, eventPath, ...extra] = args;
+  if (logicalId === undefined || eventPath === undefined || extra.length > 0) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  // The AWS SDK's notice that it will need Node 22 concerns Lambda's runtime (22), not this machine's Node.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const print = process.stdout.write.bind(process.stdout);
   // As with `sam local invoke`: the function's logs on stderr, its answer alone on stdout.
   process.stdout.write = process.stderr.write.bind(process.stderr);
