@@ -80,11 +80,15 @@ describe('the CLIs', () => {
       (error: { code: number; stdout: string; stderr: string }) => error,
     );
 
-  it.each(['call', 'invoke', 'signEvent'])('%s answers --help with its usage, exit 0', async (script) => {
-    const { code, stdout } = await run(script, ['--help']);
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/^usage: npm run /);
-  });
+  it.each(['call', 'invoke', 'signEvent'])(
+    '%s answers --help with its usage, exit 0',
+    async (script) => {
+      const { code, stdout } = await run(script, ['--help']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^usage: npm run /);
+    },
+    90_000,
+  );
 
   it.each([
     ['call', ['--to', '+14155550100']],
@@ -92,11 +96,15 @@ describe('the CLIs', () => {
     ['call', ['--colour']],
     ['invoke', []],
     ['signEvent', ['a.json', 'b.json']],
-  ])('%s refuses %j with exit 2 and a usage line', async (script, args) => {
-    const { code, stderr } = await run(script, args);
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/usage: npm run /);
-  });
+  ])(
+    '%s refuses %j with exit 2 and a usage line',
+    async (script, args) => {
+      const { code, stderr } = await run(script, args);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/usage: npm run /);
+    },
+    90_000,
+  );
 });
 
 describe('sign-event', () => {
