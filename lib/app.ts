@@ -4,7 +4,8 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigStore } from './config/configStore';
 import { ConfigTable } from './config/configTable';
 import { MemoryTier } from './config/memoryTier';
-import { createLogger, type Logger } from './logger';
+import { createLogger, type Logger, type LogSink } from './logger';
+import { DecisionRecorder } from './observability/decisionRecord';
 import { createApiKeyProvider } from './retell/apiKey';
 import { createRetellPhoneNumberSource, type PhoneNumberSource } from './retell/phoneNumberClient';
 import { createRandomSource } from './routing/random';
@@ -18,6 +19,8 @@ export interface App {
 
 export interface AppOverrides {
   logger?: Logger;
+  /** Where the app's own logger writes, at the configured level: the local server keeps each decision line. */
+  logSink?: LogSink;
   dynamodb?: DynamoDBClient;
   upstream?: PhoneNumberSource;
   secretsManager?: SecretsManagerClient;
@@ -26,7 +29,7 @@ export interface AppOverrides {
 
 export async function createApp(env: NodeJS.ProcessEnv, overrides: AppOverrides = {}): Promise<App> {
   const settings = parseSettings(env);
-  const logger = overrides.logger ?? createLogger(settings.logLevel);
+  const logger = overrides.logger ?? createLogger(settings.logLevel, overrides.logSink);
   const apiKey = await createApiKeyProvider(settings.apiKey, {
     refreshMs: settings.apiKeyRefreshMs,
     graceMs: settings.apiKeyGraceMs,
@@ -63,6 +66,7 @@ export async function createApp(env: NodeJS.ProcessEnv, overrides: AppOverrides 
     random: createRandomSource(settings.seed),
     assignment: settings.assignment,
     logger,
+    decisions: new DecisionRecorder(settings.metricsNamespace),
     responseBudgetMs: settings.responseBudgetMs,
     sourceAllowlist: settings.sourceAllowlist,
     ...(overrides.clock ? { clock: overrides.clock } : {}),

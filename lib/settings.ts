@@ -37,6 +37,17 @@ const EnvSchema = z
     ASSIGNMENT_SALT: z._default(z.string(), ''),
     ALLOWED_SOURCE_IPS: optionalText,
     LOG_LEVEL: z._default(z.enum(['debug', 'info', 'warn', 'error']), 'info'),
+    // CloudWatch's rule (PutMetricData): printable ASCII, at most 255, and AWS/ is kept for AWS's own namespaces.
+    METRICS_NAMESPACE: z._default(
+      z.string().check(
+        z.trim(),
+        z.minLength(1),
+        z.maxLength(255),
+        z.regex(/^[\x20-\x7e]+$/, 'must be printable ASCII'),
+        z.refine((name) => !name.startsWith('AWS/'), 'must not start with AWS/, which AWS keeps for its services'),
+      ),
+      'RetellRouter',
+    ),
   })
   .check(
     z.refine((env) => env.RETELL_API_KEY !== undefined || env.RETELL_API_KEY_SECRET_ARN !== undefined, {
@@ -66,6 +77,8 @@ export interface Settings {
   assignment: Assignment;
   sourceAllowlist: SourceAllowlist | undefined;
   logLevel: LogLevel;
+  /** CloudWatch namespace of the decision line's metrics. */
+  metricsNamespace: string;
 }
 
 export class SettingsError extends Error {
@@ -102,6 +115,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     assignment: { mode: e.AGENT_ASSIGNMENT, salt: e.ASSIGNMENT_SALT },
     sourceAllowlist: e.ALLOWED_SOURCE_IPS === undefined ? undefined : sourceAllowlist(e.ALLOWED_SOURCE_IPS, env),
     logLevel: e.LOG_LEVEL,
+    metricsNamespace: e.METRICS_NAMESPACE,
   };
 }
 

@@ -1,14 +1,27 @@
 // `npm run call -- --to <number> --from <number> [--sms] [--url <url>]`: posts a webhook signed as Retell signs it,
-// to the local server or a deployed Function URL, and prints the router's decision.
+// to the local server or a deployed Function URL, and prints the router's decision and, from the local server, why.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { symmetric } from 'retell-sdk/lib/webhook_auth';
 import type { InboundKind } from '../../lib/retell/schemas';
-import { DEMO_API_KEY, localApiKey, localWebhookUrl } from '../local/demo';
+import { ALLOWED_COUNTRIES_HEADER, DECISION_HEADER, DEMO_API_KEY, localApiKey, localWebhookUrl } from '../local/demo';
 
-const USAGE = 'usage: npm run call -- --to <E.164 number> --from <E.164 number> [--sms] [--url <webhook url>]';
+const USAGE =
+  'usage: npm run call -- --to <E.164 number> --from <E.164 number> [--sms] [--repeat <N>] [--url <webhook url>]';
+const HELP = `${USAGE}
+
+Posts an inbound webhook signed as Retell signs it (with RETELL_API_KEY, else the demo key) and prints the answer
+and, from the local server (npm start), why: the request's decision line comes back in a header only it adds.
+
+  --to <number>     the called Retell number, E.164
+  --from <number>   the caller, E.164
+  --sms             an inbound SMS (chat_inbound) instead of a call
+  --repeat <N>      place N calls and print how they split between agents (1 to 10000)
+  --url <url>       another webhook URL, e.g. a deployed Function URL (no reasons from there: only the answer)
+  --help            this text`;
 /** Retell's own wait for one attempt. */
 const TIMEOUT_MS = 10_000;
+const MAX_REPEAT = 10_000;
 
 export interface CallOptions {
   kind: InboundKind;
@@ -21,10 +34,13 @@ export interface CallOptions {
 export interface CallResult {
   status: number;
   body: string;
+  /** The answer in words, as Retell will act on it. */
   decision: string;
+  /** Why, in words, when the local server sent the request's decision line. */
+  reason: string | undefined;
 }
 
-/** Posts one signed inbound webhook and describes the answer. */
+/** Posts one signed inbound webhook and describes the answer, and its reason when the server tells it. */
 export async function placeCall({ kind, to, from, url, apiKey }: CallOptions): Promise<CallResult> {
   const now = Date.now();
   const body = JSON.stringify({
@@ -39,7 +55,40 @@ export async function placeCall({ kind, to, from, url, apiKey }: CallOptions): P
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });
   const text = await response.text();
-  return { status: response.status, body: text, decision: describe(kind, response.status, text) };
+  const line = response.headers.get(DECISION_HEADER);
+  const allowed = response.headers.get(ALLOWED_COUNTRIES_HEADER);
+  return {
+    status: response.status,
+    body: text,
+    decision: describe(kind, response.status, text),
+    reason: line === null ? undefined : explain(JSON.parse(line), allowed === null ? undefined : allowed.split(',')),
+  };
+}
+
+/** A decision line's reason in words. `allowed`: the number's country list, when known. */
+export function explain(line: Record<string, unknown>, allowed?: readonly string[]): string {
+  const kind = line.kind === 'chat_inbound' ? 'SMS' : 'calls';
+  switch (line.reason) {
+    case 'routed': {
+      const version = line.agent_version === undefined ? '' : ` v${line.agent_version}`;
+      return `routed to agent ${line.agent_id}${version}`;
+    }
+    case 'unknown_number':
+      return `unknown number: Retell does not know ${line.to_number}`;
+    case 'no_agent':
+      return `no agent: ${line.to_number} names no agent for ${kind}, so Retell uses the number's own`;
+    case 'config_unavailable':
+      return "Retell unreachable and nothing cached: failing open, Retell uses the number's own agent";
+    case 'country_not_allowed': {
+      const country = line.caller_country ?? 'unknown';
+      const list = allowed === undefined ? "the number's list" : `[${allowed.join(', ')}]`;
+      return `caller's country ${country} not in ${list}`;
+    }
+    case 'internal_error':
+      return 'the router failed (see its log)';
+    default:
+      return `refused: ${String(line.reason)} (HTTP ${line.status_code})`;
+  }
 }
 
 /** The answer in words, as Retell will act on it. */
@@ -65,42 +114,99 @@ export function describe(kind: InboundKind, status: number, body: string): strin
   return "no override: Retell proceeds with the number's own agents";
 }
 
-async function main(): Promise<void> {
-  let values: { to?: string; from?: string; sms?: boolean; url?: string };
+/** How often each outcome was seen, most frequent first, as lines of a table. */
+export function tally(outcomes: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const outcome of outcomes) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([outcome, count]) => {
+      const share = `${((100 * count) / outcomes.length).toFixed(1)}%`.padStart(6);
+      return `${share}  ${String(count).padStart(String(outcomes.length).length)}  ${outcome}`;
+    });
+}
+
+interface Arguments {
+  kind: InboundKind;
+  to: string;
+  from: string;
+  url: string | undefined;
+  repeat: number;
+}
+
+/** The arguments, or a message that says what is wrong with them. */
+function parseArguments(argv: string[]): Arguments | 'help' | { error: string } {
+  let values: { to?: string; from?: string; sms?: boolean; url?: string; repeat?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
+      args: argv,
       options: {
         to: { type: 'string' },
         from: { type: 'string' },
         sms: { type: 'boolean', default: false },
         url: { type: 'string' },
+        repeat: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
     }));
   } catch (error) {
-    return fail(`${(error as Error).message}\n${USAGE}`);
+    return { error: (error as Error).message };
   }
-  if (!values.to || !values.from) return fail(USAGE);
+  if (values.help) return 'help';
+  if (!values.to || !values.from) return { error: 'give both --to and --from' };
+  const repeat = values.repeat === undefined ? 1 : Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > MAX_REPEAT) {
+    return { error: `--repeat must be a whole number from 1 to ${MAX_REPEAT}, not "${values.repeat}"` };
+  }
+  return {
+    kind: values.sms ? 'chat_inbound' : 'call_inbound',
+    to: values.to,
+    from: values.from,
+    url: values.url,
+    repeat,
+  };
+}
 
-  const kind: InboundKind = values.sms ? 'chat_inbound' : 'call_inbound';
-  const url = values.url ?? localWebhookUrl(kind);
+async function main(): Promise<void> {
+  const parsed = parseArguments(process.argv.slice(2));
+  if (parsed === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  if ('error' in parsed) {
+    process.stderr.write(`${parsed.error}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const { kind, to, from, repeat } = parsed;
+  const url = parsed.url ?? localWebhookUrl(kind);
   const apiKey = localApiKey();
   process.stdout.write(
-    `${kind === 'call_inbound' ? 'call' : 'SMS'} ${values.from} → ${values.to}, POST ${url}` +
-      ` (signed with ${apiKey === DEMO_API_KEY ? 'the demo key' : 'RETELL_API_KEY'})\n`,
+    `${kind === 'call_inbound' ? 'call' : 'SMS'} ${from} → ${to}, POST ${url}` +
+      ` (signed with ${apiKey === DEMO_API_KEY ? 'the demo key' : 'RETELL_API_KEY'})` +
+      `${repeat > 1 ? `, ${repeat} times` : ''}\n`,
   );
-  let result: CallResult;
-  try {
-    result = await placeCall({ kind, to: values.to, from: values.from, url, apiKey });
-  } catch (error) {
-    if ((error as Error).name === 'TimeoutError') return fail(`no answer from ${url} within ${TIMEOUT_MS / 1000} s`);
-    const cause = (error as Error).cause;
-    const reason = cause instanceof Error ? ` (${cause.message})` : '';
-    const hint = values.url === undefined ? ': is `npm start` running?' : '';
-    return fail(`cannot reach ${url}${reason}${hint}`);
+  const outcomes: string[] = [];
+  for (let i = 0; i < repeat; i++) {
+    let result: CallResult;
+    try {
+      result = await placeCall({ kind, to, from, url, apiKey });
+    } catch (error) {
+      if ((error as Error).name === 'TimeoutError') return fail(`no answer from ${url} within ${TIMEOUT_MS / 1000} s`);
+      const cause = (error as Error).cause;
+      const reason = cause instanceof Error ? ` (${cause.message})` : '';
+      const hint = parsed.url === undefined ? ': is `npm start` running?' : '';
+      return fail(`cannot reach ${url}${reason}${hint}`);
+    }
+    if (repeat === 1) {
+      process.stdout.write(`HTTP ${result.status} ${result.body}\n${result.decision}\n`);
+      if (result.reason !== undefined) process.stdout.write(`why: ${result.reason}\n`);
+    }
+    outcomes.push(result.reason ?? result.decision);
+    if (result.status < 200 || result.status > 299) process.exitCode = 1;
   }
-  process.stdout.write(`HTTP ${result.status} ${result.body}\n${result.decision}\n`);
-  if (result.status < 200 || result.status > 299) process.exitCode = 1;
+  if (repeat > 1) process.stdout.write(`observed over ${repeat} calls:\n${tally(outcomes).join('\n')}\n`);
 }
 
 function fail(message: string): void {

@@ -1,6 +1,5 @@
 // `npm run invoke -- <LogicalId> <event.json>`: `sam local invoke` without Docker. Reads the function from
 // sam-template.yaml, bundles it with the template's esbuild options, runs the bundle on the event, prints the answer.
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { parseSettings } from '../../lib/settings';
 import { DEMO_API_KEY, startLocalBackends } from '../local/demo';
+import { lambdaContext } from '../local/lambdaContext';
 import { readEvent, resignEvent } from './eventFiles';
 import {
   readTemplate,
@@ -73,7 +73,13 @@ export async function invoke(options: InvokeOptions): Promise<unknown> {
     // As in Lambda, the template's variables come from the template: the caller's LOG_LEVEL or ROUTER_SEED stay out.
     for (const name of Object.keys(fn.variables)) delete process.env[name];
     Object.assign(process.env, routerEnv);
-    return await withTimeout(handler(fresh, lambdaContext(fn)), fn.timeoutSeconds);
+    return await withTimeout(
+      handler(
+        fresh,
+        lambdaContext({ functionName: fn.logicalId, timeoutSeconds: fn.timeoutSeconds, memoryMb: fn.memoryMb }),
+      ),
+      fn.timeoutSeconds,
+    );
   } finally {
     for (const name of Object.keys(process.env)) if (!(name in previous)) delete process.env[name];
     Object.assign(process.env, previous);
@@ -125,24 +131,6 @@ async function bundle(fn: SamFunction, codeDir: string, outdir: string): Promise
   return handler as Handler;
 }
 
-function lambdaContext(fn: SamFunction): Context {
-  const deadline = Date.now() + fn.timeoutSeconds * 1000;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: fn.logicalId,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${fn.logicalId}`,
-    memoryLimitInMB: String(fn.memoryMb),
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${fn.logicalId}`,
-    logStreamName: '$LATEST',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 async function withTimeout<T>(work: Promise<T>, seconds: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -155,16 +143,26 @@ async function withTimeout<T>(work: Promise<T>, seconds: number): Promise<T> {
   }
 }
 
+const USAGE =
+  'usage: npm run invoke -- <LogicalId> <event.json>   e.g. InboundCallFunction infra/events/routed-call.json,\n' +
+  '       ConfigSyncFunction infra/events/scheduled.json';
+
 async function main(): Promise<void> {
-  const [logicalId, eventPath, ...extra] = process.argv.slice(2);
-  if (logicalId === undefined || eventPath === undefined || extra.length > 0) {
-    process.stderr.write(
-      'usage: npm run invoke -- <LogicalId> <event.json>   e.g. InboundCallFunction infra/events/routed-call.json,\n' +
-        '       ConfigSyncFunction infra/events/scheduled.json\n',
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(
+      `${USAGE}\nRuns the function from sam-template.yaml on the event, without Docker; its answer alone on stdout.\n`,
     );
-    process.exitCode = 1;
     return;
   }
+  const [logicalId, eventPath, ...extra] = args;
+  if (logicalId === undefined || eventPath === undefined || extra.length > 0) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  // The AWS SDK's notice that it will need Node 22 concerns Lambda's runtime (22), not this machine's Node.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const print = process.stdout.write.bind(process.stdout);
   // As with `sam local invoke`: the function's logs on stderr, its answer alone on stdout.
   process.stdout.write = process.stderr.write.bind(process.stderr);

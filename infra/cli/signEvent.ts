@@ -4,11 +4,18 @@ import { fileURLToPath } from 'node:url';
 import { DEMO_API_KEY, localApiKey } from '../local/demo';
 import { readEvent, resignEvent } from './eventFiles';
 
+const USAGE = 'usage: npm run sign-event -- <event.json>';
+
 async function main(): Promise<void> {
-  const [path, ...extra] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${USAGE}\nPrints the event signed for now with RETELL_API_KEY, else the demo key.\n`);
+    return;
+  }
+  const [path, ...extra] = args;
   if (path === undefined || extra.length > 0) {
-    process.stderr.write('usage: npm run sign-event -- <event.json>\n');
-    process.exitCode = 1;
+    process.stderr.write(`${USAGE}\n`);
+    process.exitCode = 2;
     return;
   }
   const apiKey = localApiKey();

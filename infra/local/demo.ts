@@ -26,6 +26,11 @@ export const WEBHOOK_PATHS: Readonly<Record<InboundKind, string>> = {
 /** A fixture number with weighted call agents and an SMS agent, and a US caller it accepts. */
 export const EXAMPLE_CALL = { to: '+14155550100', from: '+12125550142' } as const;
 
+/** The request's decision line, as written to the log; added by this server only, never by the router. */
+export const DECISION_HEADER = 'x-local-decision-line';
+/** The called number's country list, when the server knows it (the demo fixtures). */
+export const ALLOWED_COUNTRIES_HEADER = 'x-local-allowed-countries';
+
 export const FIXTURES_PATH = new URL('../fixtures/phone-numbers.json', import.meta.url);
 
 export function loadFixtures(): PhoneNumberRecord[] {

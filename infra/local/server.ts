@@ -1,16 +1,22 @@
-// `npm start`: both webhooks on 127.0.0.1, each request turned into the Function URL event Lambda would receive and
-// passed to the same handler modules, so what runs here is what runs in Lambda.
+// `npm start`: both webhooks on 127.0.0.1, each request turned into the Function URL event and context Lambda would
+// give, and passed to the handler the functions export, so what runs here is what runs in Lambda. Each answer also
+// carries the request's decision line in a header only this server adds, so `npm run call` can say why.
+
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resetApp } from '../../lib/app';
+import { type App, createApp, resetApp } from '../../lib/app';
+import { createLogger, type LogLevel } from '../../lib/logger';
 import type { InboundKind } from '../../lib/retell/schemas';
 import { parseSettings } from '../../lib/settings';
-import type { FunctionUrlHandler } from '../../lib/webhook/functionUrl';
+import { createFunctionUrlHandler, type FunctionUrlHandler } from '../../lib/webhook/functionUrl';
 import { errorResponse, type HttpResponse, jsonResponse } from '../../lib/webhook/httpResponse';
 import { MAX_BODY_BYTES, tooLarge } from '../../lib/webhook/rawBody';
 import {
+  ALLOWED_COUNTRIES_HEADER,
+  DECISION_HEADER,
   DEFAULT_PORT,
   EXAMPLE_CALL,
   FIXTURES_PATH,
@@ -21,18 +27,24 @@ import {
   WEBHOOK_PATHS,
 } from './demo';
 import { functionUrlEvent } from './functionUrlEvent';
+import { lambdaContext } from './lambdaContext';
 
-// Imported only once the environment is in place: the router reads its settings once per process.
-const HANDLER_MODULES: Record<InboundKind, () => Promise<{ handler: FunctionUrlHandler }>> = {
-  call_inbound: () => import('../../functions/inbound-call/handler'),
-  chat_inbound: () => import('../../functions/inbound-sms/handler'),
+/** The functions' logical ids in sam-template.yaml, which name them in local runs. */
+export const FUNCTION_NAMES: Readonly<Record<InboundKind, string>> = {
+  call_inbound: 'InboundCallFunction',
+  chat_inbound: 'InboundSmsFunction',
 };
+
+/** As the functions' Timeout in the template: the budget is the router's own, not this. */
+const TIMEOUT_SECONDS = 10;
 
 export interface LocalServerOptions {
   /** 0 picks a free port. */
   port?: number;
   /** Laid over process.env for the router; RETELL_API_KEY and AWS_ENDPOINT_URL_DYNAMODB decide what runs locally. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Where log lines go; stdout and stderr by level when omitted. */
+  log?: (level: LogLevel, line: string) => void;
 }
 
 export interface LocalServer {
@@ -57,10 +69,20 @@ export class PortInUseError extends Error {
 export async function startLocalServer({
   port = DEFAULT_PORT,
   env = {},
+  log = consoleLog,
 }: LocalServerOptions = {}): Promise<LocalServer> {
   const routes = new Map<string, FunctionUrlHandler>();
+  // Each decision line by request id, from the moment it is written until its answer leaves.
+  const decisionLines = new Map<string, string>();
+  const sink = (level: LogLevel, line: string) => {
+    log(level, line);
+    if (line.startsWith('{"level":"info","message":"decision"')) {
+      decisionLines.set((JSON.parse(line) as { request_id: string }).request_id, line);
+    }
+  };
+  const local: Served = { routes, decisionLines, logger: createLogger('info', log), allowedCountries: () => undefined };
   const server = createServer((req, res) => {
-    serve(req, res, routes).catch((error: unknown) => {
+    serve(req, res, local).catch((error: unknown) => {
       process.stderr.write(`local server: request failed: ${(error as Error).message}\n`);
       if (!res.headersSent) send(res, jsonResponse(500, { error: 'internal_error', message: 'see the server output' }));
     });
@@ -94,8 +116,23 @@ export async function startLocalServer({
     previous = Object.fromEntries(Object.keys(routerEnv).map((name) => [name, process.env[name]]));
     Object.assign(process.env, routerEnv);
     resetApp();
-    for (const [kind, load] of Object.entries(HANDLER_MODULES)) {
-      routes.set(WEBHOOK_PATHS[kind as InboundKind], (await load()).handler);
+    // One app for both, as the process is one container; made on first use, like the functions' own.
+    let app: Promise<App> | undefined;
+    const getApp = () => {
+      app ??= createApp(process.env, { logSink: sink }).catch((error: unknown) => {
+        app = undefined;
+        throw error;
+      });
+      return app;
+    };
+    for (const kind of Object.keys(WEBHOOK_PATHS) as InboundKind[]) {
+      routes.set(WEBHOOK_PATHS[kind], createFunctionUrlHandler(getApp));
+    }
+    if (backends.demo) {
+      const fixtures = loadFixtures();
+      local.allowedCountries = (to) =>
+        (fixtures.find((fixture) => fixture.phone_number === to)?.allowed_inbound_country_list as string[] | null) ??
+        undefined;
     }
     const actualPort = (server.address() as AddressInfo).port;
     const base = `http://${LOCAL_HOST}:${actualPort}`;
@@ -120,16 +157,34 @@ export async function startLocalServer({
   }
 }
 
-async function serve(
-  req: IncomingMessage,
-  res: ServerResponse,
-  routes: Map<string, FunctionUrlHandler>,
-): Promise<void> {
+interface Served {
+  routes: Map<string, FunctionUrlHandler>;
+  decisionLines: Map<string, string>;
+  logger: ReturnType<typeof createLogger>;
+  allowedCountries: (toNumber: string) => readonly string[] | undefined;
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, local: Served): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://local').pathname;
-  const handler = routes.get(path);
+  const handler = local.routes.get(path);
+  const sourceIp = (req.socket.remoteAddress ?? LOCAL_HOST).replace(/^::ffff:/, '');
   if (handler === undefined) {
     req.resume();
     const paths = Object.values(WEBHOOK_PATHS).join(' or ');
+    if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+      return send(res, jsonResponse(200, { status: 'ok', service: 'retell-router (local)', webhooks: paths }));
+    }
+    // As the router logs its refusals (a Function URL sends every path to the function, so only here is there a 404).
+    local.logger.info('request refused', {
+      request_id: randomUUID(),
+      function_name: 'local-server',
+      outcome: 'refused',
+      reason: 'not_found',
+      method: req.method,
+      path,
+      source_ip: sourceIp,
+      status_code: 404,
+    });
     return send(res, jsonResponse(404, { error: 'not_found', message: `nothing at ${path}: POST to ${paths}` }));
   }
   const body = await readBody(req);
@@ -142,10 +197,32 @@ async function serve(
     path,
     headers: flattenHeaders(req.headers),
     ...(body.length > 0 ? { body } : {}),
-    sourceIp: (req.socket.remoteAddress ?? LOCAL_HOST).replace(/^::ffff:/, ''),
+    sourceIp,
   });
-  send(res, await handler(event));
+  const kind = path === WEBHOOK_PATHS.chat_inbound ? 'chat_inbound' : 'call_inbound';
+  const context = lambdaContext({ functionName: FUNCTION_NAMES[kind], timeoutSeconds: TIMEOUT_SECONDS });
+  const response = await handler(event, context);
+  const line = local.decisionLines.get(context.awsRequestId);
+  local.decisionLines.delete(context.awsRequestId);
+  const headers: Record<string, string> = {};
+  if (line !== undefined) {
+    headers[DECISION_HEADER] = asciiJson(line);
+    const toNumber = (JSON.parse(line) as { to_number?: string }).to_number;
+    const allowed = toNumber === undefined ? undefined : local.allowedCountries(toNumber);
+    if (allowed !== undefined && allowed.length > 0) headers[ALLOWED_COUNTRIES_HEADER] = allowed.join(',');
+  }
+  send(res, { ...response, headers: { ...response.headers, ...headers } });
 }
+
+/** The JSON with every character outside printable ASCII escaped, as a header value must be. */
+function asciiJson(line: string): string {
+  return line.replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const consoleLog = (level: LogLevel, line: string) => {
+  if (level === 'error' || level === 'warn') process.stderr.write(`${line}\n`);
+  else process.stdout.write(`${line}\n`);
+};
 
 /** The body, or undefined once it passes MAX_BODY_BYTES (the rest is read and dropped, so the answer arrives). */
 function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
@@ -179,6 +256,8 @@ function definedOnly(env: Readonly<Record<string, string | undefined>>): Record<
 }
 
 async function main(): Promise<void> {
+  // The AWS SDK's notice that it will need Node 22 concerns Lambda's runtime (22), not this machine's Node.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const port = process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     process.stderr.write(`PORT must be a port number, not "${process.env.PORT}"\n`);
@@ -210,25 +289,41 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-function banner(local: LocalServer): string {
+/** What `npm start` prints: where it listens, what it runs against, and in the demo, each number and what it shows. */
+export function banner(local: LocalServer): string {
   const { env } = local;
   const fixtures = relative(process.cwd(), fileURLToPath(FIXTURES_PATH));
   const url = local.port === DEFAULT_PORT ? '' : ` --url ${local.urls.call_inbound}`;
   const to = local.demo ? EXAMPLE_CALL.to : '<one of your Retell numbers>';
+  const demoNumbers = loadFixtures().map(
+    (fixture) => `  ${fixture.phone_number.padEnd(14)} ${String(fixture.nickname ?? '')}`,
+  );
   return [
     'retell-router is listening:',
     `  POST ${local.urls.call_inbound}`,
     `  POST ${local.urls.chat_inbound}`,
+    `  GET  ${local.urls.call_inbound.replace(WEBHOOK_PATHS.call_inbound, '/')} (health)`,
     local.embeddedDynamo
       ? `DynamoDB: dynalite in this process, table ${env.CACHE_TABLE_NAME}`
       : `DynamoDB: ${env.AWS_ENDPOINT_URL_DYNAMODB}, table ${env.CACHE_TABLE_NAME}`,
     local.demo
-      ? `Retell: demo stand-in at ${env.RETELL_BASE_URL} with the ${loadFixtures().length} numbers in ${fixtures}\n` +
+      ? `Retell: demo stand-in at ${env.RETELL_BASE_URL} with the numbers in ${fixtures}\n` +
         `Demo API key (signs the webhooks): ${env.RETELL_API_KEY}`
       : `Retell: ${env.RETELL_BASE_URL ?? 'https://api.retellai.com'} with RETELL_API_KEY`,
+    ...(local.demo
+      ? [
+          '',
+          'Demo numbers, and what each shows:',
+          ...demoNumbers,
+          `  ${'+14155550199'.padEnd(14)} Not in the fixtures: an unknown number, Retell keeps its own agent`,
+        ]
+      : []),
     '',
-    'Place a test call:',
+    'Place a test call (--repeat 50 shows the split between agents, --help the rest):',
     `  npm run call -- --to ${to} --from ${EXAMPLE_CALL.from}${url}`,
+    ...(local.demo
+      ? [`  npm run call -- --to +14155550101 --from +442079460958${url}   (a caller from GB, refused)`]
+      : []),
     '',
     'Ctrl-C stops.',
     '',

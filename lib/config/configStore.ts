@@ -10,10 +10,11 @@ import type { MemoryTier } from './memoryTier';
 
 export type ConfigSource = 'memory' | 'dynamodb' | 'retell' | 'stale';
 
+/** `fetchedAt`: when the answer came from Retell, epoch ms (its age is now minus that). */
 export type ConfigLookup =
-  | { status: 'found'; plan: RoutingPlan; source: ConfigSource }
+  | { status: 'found'; plan: RoutingPlan; source: ConfigSource; fetchedAt: number }
   /** Retell does not know the number. */
-  | { status: 'unknown'; source: ConfigSource }
+  | { status: 'unknown'; source: ConfigSource; fetchedAt: number }
   /** Nothing cached and Retell failed, or the deadline came first. */
   | { status: 'unavailable' };
 
@@ -52,7 +53,8 @@ export class ConfigStore {
     this.clock = options.clock ?? Date.now;
   }
 
-  async get(phoneNumber: string, deadline: Deadline): Promise<ConfigLookup> {
+  /** `logger`: the request's, so the lines of a lookup carry its request id. */
+  async get(phoneNumber: string, deadline: Deadline, logger: Logger = this.options.logger): Promise<ConfigLookup> {
     const { memory } = this.options;
     const now = this.clock();
     const cached = memory.fresh(phoneNumber, now);
@@ -61,16 +63,16 @@ export class ConfigStore {
 
     let flight = this.inflight.get(phoneNumber);
     if (flight === undefined) {
-      flight = this.load(phoneNumber, deadline).finally(() => this.inflight.delete(phoneNumber));
+      flight = this.load(phoneNumber, deadline, logger).finally(() => this.inflight.delete(phoneNumber));
       this.inflight.set(phoneNumber, flight);
     }
     // Every call in a fetch is bounded by its signal; this bounds the answer even if one ignored it, and lets a
     // request that joined someone else's fetch answer by its own deadline.
-    return deadline.race(flight, () => this.staleOrUnavailable(phoneNumber, 'deadline reached'));
+    return deadline.race(flight, () => this.staleOrUnavailable(phoneNumber, logger, 'deadline reached'));
   }
 
-  private async load(phoneNumber: string, deadline: Deadline): Promise<ConfigLookup> {
-    const { memory, table, upstream, logger } = this.options;
+  private async load(phoneNumber: string, deadline: Deadline, logger: Logger): Promise<ConfigLookup> {
+    const { memory, table, upstream } = this.options;
     let stale = memory.any(phoneNumber);
     let tableReachable = true;
     let replacing: string | undefined;
@@ -78,7 +80,7 @@ export class ConfigStore {
     try {
       const item = await table.get(phoneNumber, deadline.signal(this.options.tableTimeoutMs));
       if (item !== undefined) {
-        const entry = this.fromItem(phoneNumber, item, stale);
+        const entry = this.fromItem(phoneNumber, item, stale, logger);
         if (isFresh(entry, this.clock())) return this.remember(phoneNumber, entry, 'dynamodb');
         if (stale === undefined || entry.fetchedAt > stale.fetchedAt) {
           stale = entry;
@@ -98,7 +100,7 @@ export class ConfigStore {
     try {
       config = await upstream.getPhoneNumber(phoneNumber, deadline.signal());
     } catch (error) {
-      const lookup = this.staleOrUnavailable(phoneNumber, 'Retell failed', error, stale);
+      const lookup = this.staleOrUnavailable(phoneNumber, logger, 'Retell failed', error, stale);
       // Remembered, so a Retell outage costs one caller per number a wait, not every caller.
       if (lookup.status === 'unavailable') memory.setFailed(phoneNumber, this.clock() + REFRESH_RETRY_MS);
       return lookup;
@@ -108,27 +110,32 @@ export class ConfigStore {
     if (config === undefined) {
       const until = now + this.options.negativeCacheMs;
       memory.set(phoneNumber, { plan: undefined, fetchedAt: now, freshUntil: until, usableUntil: until }, until);
-      return { status: 'unknown', source: 'retell' };
+      return { status: 'unknown', source: 'retell', fetchedAt: now };
     }
     const stored: StoredConfig = {
       config,
       fetchedAt: now,
       expiresAt: now + this.options.configTtlMs + this.options.staleIfErrorMs,
     };
-    const entry = this.fromStored(stored);
+    const entry = this.fromStored(stored, logger);
     // Written before answering, as a Lambda container may be frozen once the answer is out; skipped when the read
     // has just failed, so a table that is down costs the caller one timeout, not two.
-    if (tableReachable) await this.write(stored, deadline, replacing);
+    if (tableReachable) await this.write(stored, deadline, replacing, logger);
     return this.remember(phoneNumber, entry, 'retell');
   }
 
-  private async write(stored: StoredConfig, deadline: Deadline, replacing: string | undefined): Promise<void> {
+  private async write(
+    stored: StoredConfig,
+    deadline: Deadline,
+    replacing: string | undefined,
+    logger: Logger,
+  ): Promise<void> {
     const phoneNumber = stored.config.phone_number;
     try {
       const written = await this.options.table.put(stored, deadline.signal(this.options.tableTimeoutMs), replacing);
-      if (!written) this.options.logger.info('cache table holds a newer config; kept it', { phoneNumber });
+      if (!written) logger.info('cache table holds a newer config; kept it', { phoneNumber });
     } catch (error) {
-      this.options.logger.warn('cache table write failed', { phoneNumber, error });
+      logger.warn('cache table write failed', { phoneNumber, error });
     }
   }
 
@@ -136,23 +143,28 @@ export class ConfigStore {
    * The item as a cache entry, reusing the plan already prepared from that same item when there is one. An item
    * fetched further in the future than MAX_CLOCK_SKEW_MS is not fresh. Throws MalformedItemError.
    */
-  private fromItem(phoneNumber: string, item: StoredItem, known: CachedConfig | undefined): CachedConfig {
+  private fromItem(
+    phoneNumber: string,
+    item: StoredItem,
+    known: CachedConfig | undefined,
+    logger: Logger,
+  ): CachedConfig {
     const entry =
       known?.plan !== undefined && known.fetchedAt === item.fetchedAt && known.plan.lastModified === item.lastModified
         ? { ...known, freshUntil: item.fetchedAt + this.options.configTtlMs, usableUntil: item.expiresAt }
-        : this.fromStored({ config: item.readConfig(), fetchedAt: item.fetchedAt, expiresAt: item.expiresAt });
+        : this.fromStored({ config: item.readConfig(), fetchedAt: item.fetchedAt, expiresAt: item.expiresAt }, logger);
     const now = this.clock();
     if (item.fetchedAt <= now + MAX_CLOCK_SKEW_MS) return entry;
-    this.options.logger.warn('cache table item was fetched in the future; not using it as fresh', {
+    logger.warn('cache table item was fetched in the future; not using it as fresh', {
       phoneNumber,
       fetchedAt: item.fetchedAt,
     });
     return { ...entry, freshUntil: now };
   }
 
-  private fromStored(stored: StoredConfig): CachedConfig {
+  private fromStored(stored: StoredConfig, logger: Logger): CachedConfig {
     const plan = compileRoutingPlan(stored.config);
-    for (const warning of plan.warnings) this.options.logger.warn(warning, { phoneNumber: plan.phoneNumber });
+    for (const warning of plan.warnings) logger.warn(warning, { phoneNumber: plan.phoneNumber });
     return {
       plan,
       fetchedAt: stored.fetchedAt,
@@ -168,11 +180,12 @@ export class ConfigStore {
 
   private staleOrUnavailable(
     phoneNumber: string,
+    logger: Logger,
     reason: string,
     error?: unknown,
     candidate: CachedConfig | undefined = this.options.memory.any(phoneNumber),
   ): ConfigLookup {
-    const { memory, logger } = this.options;
+    const { memory } = this.options;
     const now = this.clock();
     if (candidate !== undefined && isUsable(candidate, now)) {
       logger.warn(`${reason}; routing with a stale config`, { phoneNumber, fetchedAt: candidate.fetchedAt, error });
@@ -187,5 +200,6 @@ export class ConfigStore {
 }
 
 function found(entry: CachedConfig, source: ConfigSource): ConfigLookup {
-  return entry.plan === undefined ? { status: 'unknown', source } : { status: 'found', plan: entry.plan, source };
+  const { plan, fetchedAt } = entry;
+  return plan === undefined ? { status: 'unknown', source, fetchedAt } : { status: 'found', plan, source, fetchedAt };
 }

@@ -1,11 +1,15 @@
-// One inbound webhook, as the steps it takes: check the request, verify, parse, look up the number, decide, answer.
-import type { ConfigStore } from '../config/configStore';
+// One inbound webhook, as the steps it takes: check the request, verify, parse, look up the number, decide, answer,
+// and write the request's one decision line.
+import { performance } from 'node:perf_hooks';
+import type { ConfigLookup, ConfigStore } from '../config/configStore';
 import { Deadline } from '../deadline';
 import type { Logger } from '../logger';
+import type { DecisionRecorder, Outcome, Reason } from '../observability/decisionRecord';
+import { contextFields, type RequestContext } from '../observability/requestContext';
 import { type Assignment, type Decision, decide } from '../routing/decide';
 import type { RandomSource } from '../routing/random';
 import { RequestError } from './errors';
-import { errorResponse, type HttpResponse, inboundResponse } from './httpResponse';
+import { errorResponse, type HttpResponse, inboundResponse, jsonResponse } from './httpResponse';
 import { type InboundContact, parseInboundEvent } from './inboundEvent';
 import { readRawBody } from './rawBody';
 import { SIGNATURE_HEADER, type SignatureVerifier } from './signature';
@@ -26,15 +30,21 @@ export interface InboundWebhookOptions {
   random: RandomSource;
   assignment: Assignment;
   logger: Logger;
+  decisions: DecisionRecorder;
   responseBudgetMs: number;
   sourceAllowlist?: SourceAllowlist | undefined;
   clock?: () => number;
 }
 
-export type InboundWebhook = (request: HttpRequest, budgetMs?: number) => Promise<HttpResponse>;
+/** Answers one request and writes its one decision line; `budgetMs` may only shorten the configured budget. */
+export type InboundWebhook = (
+  request: HttpRequest,
+  context: RequestContext,
+  budgetMs?: number,
+) => Promise<HttpResponse>;
 
 export function createInboundWebhook(options: InboundWebhookOptions): InboundWebhook {
-  const { verifier, configStore, random, assignment, logger, sourceAllowlist } = options;
+  const { verifier, configStore, random, assignment, logger, decisions, sourceAllowlist } = options;
   const clock = options.clock ?? Date.now;
 
   const accept = async (request: HttpRequest): Promise<InboundContact> => {
@@ -49,39 +59,90 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
     return parseInboundEvent(raw.text);
   };
 
-  return async (request, budgetMs = options.responseBudgetMs) => {
+  return async (request, context, budgetMs = options.responseBudgetMs) => {
+    const began = performance.now();
     const deadline = Deadline.in(Math.min(budgetMs, options.responseBudgetMs), clock);
+    const log = logger.child(contextFields(context));
     let contact: InboundContact;
     try {
       contact = await accept(request);
     } catch (error) {
-      if (!(error instanceof RequestError)) throw error;
-      logger.info('request refused', { status: error.status, error: error.code, reason: error.message });
-      return errorResponse(error);
+      const refusal = error instanceof RequestError ? error : undefined;
+      // Anything else is a bug: logged with its cause, answered as a 500 that says nothing of it.
+      if (refusal === undefined) log.error('request failed unexpectedly', { error });
+      const response =
+        refusal === undefined
+          ? jsonResponse(500, { error: 'internal_error', message: 'the router failed; see its logs' })
+          : errorResponse(refusal);
+      decisions.write(
+        log,
+        context,
+        {
+          kind: 'unknown',
+          outcome: 'refused',
+          reason: refusal?.code ?? 'internal_error',
+          sourceIp: request.sourceIp,
+          statusCode: response.statusCode,
+          durationMs: performance.now() - began,
+        },
+        clock(),
+      );
+      return response;
     }
 
     const { kind, toNumber, fromNumber } = contact;
+    let lookup: ConfigLookup | undefined;
     let decision: Decision | undefined;
+    let failed = false;
     try {
-      const lookup = await configStore.get(toNumber, deadline);
+      lookup = await configStore.get(toNumber, deadline, log);
       decision = lookup.status === 'found' ? decide(lookup.plan, kind, fromNumber, random, assignment) : undefined;
-      // One flat record (undefined fields are left out of the line): this runs on every call.
-      logger.info('routed', {
-        kind,
-        toNumber,
-        config: lookup.status,
-        source: lookup.status === 'unavailable' ? undefined : lookup.source,
-        decision: decision?.action ?? 'none',
-        agentId: decision?.action === 'override' ? decision.agent.agentId : undefined,
-        assignment: decision?.action === 'override' ? decision.assignment : undefined,
-        reason: decision?.action === 'override' ? undefined : decision?.reason,
-      });
     } catch (error) {
       // A bug must not cost the caller their call: Retell proceeds with the number's own agents.
-      logger.error('routing failed unexpectedly; failing open', { kind, toNumber, error });
+      log.error('routing failed unexpectedly; failing open', { kind, toNumber, error });
+      failed = true;
     }
-    return inboundResponse(kind, decision);
+    const response = inboundResponse(kind, decision);
+    const now = clock();
+    const found = lookup !== undefined && lookup.status !== 'unavailable' ? lookup : undefined;
+    decisions.write(
+      log,
+      context,
+      {
+        kind,
+        toNumber,
+        fromNumber,
+        ...(failed ? { outcome: 'passthrough', reason: 'internal_error' } : verdict(lookup, decision)),
+        callerCountry: decision?.callerCountry,
+        agent: decision?.action === 'override' ? decision.agent : undefined,
+        assignment: decision?.action === 'override' ? decision.assignment : undefined,
+        configSource: found?.source,
+        configAgeMs: found === undefined ? undefined : now - found.fetchedAt,
+        statusCode: response.statusCode,
+        durationMs: performance.now() - began,
+      },
+      now,
+    );
+    return response;
   };
+}
+
+/** The outcome and its precise reason, for a lookup that answered and the decision made from it. */
+function verdict(
+  lookup: ConfigLookup | undefined,
+  decision: Decision | undefined,
+): { outcome: Outcome; reason: Reason } {
+  if (lookup?.status === 'unknown') return { outcome: 'passthrough', reason: 'unknown_number' };
+  switch (decision?.action) {
+    case 'override':
+      return { outcome: 'override', reason: 'routed' };
+    case 'reject':
+      return { outcome: 'reject', reason: decision.reason };
+    case 'none':
+      return { outcome: 'passthrough', reason: decision.reason };
+    default:
+      return { outcome: 'passthrough', reason: 'config_unavailable' };
+  }
 }
 
 function header(headers: HttpRequest['headers'], name: string): string | undefined {

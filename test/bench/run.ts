@@ -10,6 +10,7 @@ import { AGENT_COUNTS, FRONT_DESK, withAgents } from './configs';
 import { agentGrowthRows } from './measure/agents';
 import { bundleSizeRows } from './measure/bundleSize';
 import { coldStartRows } from './measure/coldStart';
+import { decisionLineRows } from './measure/decisionLine';
 import { heapRows } from './measure/heap';
 import { dynamoRows, retellRows } from './measure/tiers';
 import { warmRows } from './measure/warm';
@@ -27,6 +28,7 @@ const SIZES = quick
       retell: { warmup: 5, iterations: 20, block: 5 },
       agents: { warmup: 50, iterations: 200, block: 50 },
       heapNumbers: 20_000,
+      decisionLines: 200,
     }
   : {
       coldStarts: 21,
@@ -35,6 +37,7 @@ const SIZES = quick
       retell: { warmup: 20, iterations: 300, block: 20 },
       agents: { warmup: 1_000, iterations: 10_000, block: 500 },
       heapNumbers: 100_000,
+      decisionLines: 5_000,
     };
 
 const startedAt = new Date();
@@ -55,6 +58,7 @@ const steps: [string, () => Row[] | Promise<Row[]>][] = [
   ['bundle sizes', () => bundleSizeRows(bench)],
   [`cold start, ${SIZES.coldStarts} processes each`, () => coldStartRows(bench, SIZES.coldStarts)],
   [`warm, ${SIZES.warm.iterations} calls each`, () => warmRows(bench, SIZES.warm)],
+  [`decision line, ${SIZES.decisionLines} lines a sample`, () => decisionLineRows(SIZES.decisionLines)],
   [`config in DynamoDB, ${SIZES.dynamodb.iterations} calls each`, () => dynamoRows(bench, SIZES.dynamodb)],
   [`config only at Retell, ${SIZES.retell.iterations} calls each`, () => retellRows(bench, SIZES.retell)],
   [`agents per number, ${SIZES.agents.iterations} calls each`, () => agentGrowthRows(bench, SIZES.agents)],

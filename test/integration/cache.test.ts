@@ -51,7 +51,7 @@ async function readItem(h: Harness, number = NUMBER): Promise<Record<string, Att
 }
 
 /** Where each routed request's config came from, in order. */
-const sources = (h: Harness) => h.logs.filter((log) => log.message === 'routed').map((log) => log.source);
+const sources = (h: Harness) => h.logs.filter((log) => log.message === 'decision').map((log) => log.config_source);
 
 const fetches = (h: Harness, number = NUMBER) => h.retell.requests.get(number) ?? 0;
 

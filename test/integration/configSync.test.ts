@@ -81,7 +81,7 @@ describe('config sync', () => {
     await syncApp(h).run(BUDGET_MS);
     expect(await agentFor(h, numberOf(3))).toBe('agent_3');
     expect(h.retell.totalRequests()).toBe(0);
-    expect(h.logs.find((log) => log.message === 'routed')).toMatchObject({ source: 'dynamodb' });
+    expect(h.logs.find((log) => log.message === 'decision')).toMatchObject({ config_source: 'dynamodb' });
   });
 
   it("brings a weight change made in Retell to the webhook's answer after the next run", async () => {

@@ -119,7 +119,10 @@ describe('a kept-alive connection that Retell dropped', () => {
     });
 
     expect(h.retell.totalRequests()).toBe(3);
-    expect(h.logs.filter((log) => log.message === 'routed').map((log) => log.source)).toEqual(['retell', 'retell']);
+    expect(h.logs.filter((log) => log.message === 'decision').map((log) => log.config_source)).toEqual([
+      'retell',
+      'retell',
+    ]);
   });
 });
 

@@ -13,6 +13,7 @@ import type { SyncSummary } from '../../lib/observability/syncRecord';
 const EVENTS = new URL('../../infra/events/', import.meta.url);
 // No real Retell, no real DynamoDB, whatever the shell says.
 const SHELL = {};
+const ROOT = new URL('../..', import.meta.url).pathname;
 
 type Expected = { status: number; body: Record<string, unknown> | RegExp };
 
@@ -77,19 +78,51 @@ describe('npm run invoke', () => {
     ).rejects.toThrow('event file not found: infra/events/nope.json');
   });
 
-  it('prints the answer alone on stdout, the logs on stderr', async () => {
+  it('prints the answer alone on stdout through `npm run invoke`, the logs on stderr, without the SDK notice', async () => {
+    const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _set, ...shell } = process.env;
     const { stdout, stderr } = await promisify(execFile)(
-      'npx',
-      ['tsx', 'infra/cli/invoke.ts', 'InboundSmsFunction', 'infra/events/sms.json'],
-      {
-        cwd: new URL('../..', import.meta.url).pathname,
-        env: { ...process.env, RETELL_API_KEY: '', AWS_ENDPOINT_URL_DYNAMODB: '' },
-      },
+      'npm',
+      ['run', 'invoke', '--', 'InboundSmsFunction', 'infra/events/sms.json'],
+      { cwd: ROOT, env: { ...shell, RETELL_API_KEY: '', AWS_ENDPOINT_URL_DYNAMODB: '' } },
     );
     expect(JSON.parse(stdout)).toMatchObject({ statusCode: 200 });
-    expect(stderr).toContain('"message":"routed"');
-    // A process that bundles and runs the router: tens of seconds on a loaded machine.
+    expect(stderr).toContain('"message":"decision"');
+    expect(stderr).not.toContain('NodeVersionSupportWarning');
   }, 90_000);
+});
+
+describe('the CLIs', () => {
+  const run = (script: string, args: string[]) =>
+    promisify(execFile)('npx', ['tsx', `infra/cli/${script}.ts`, ...args], { cwd: ROOT }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+
+  it.each(['call', 'invoke', 'signEvent'])(
+    '%s answers --help with its usage, exit 0',
+    async (script) => {
+      const { code, stdout } = await run(script, ['--help']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^usage: npm run /);
+    },
+    90_000,
+  );
+
+  it.each([
+    ['call', ['--to', '+14155550100']],
+    ['call', ['--to', '+14155550100', '--from', '+12125550142', '--repeat', 'many']],
+    ['call', ['--colour']],
+    ['invoke', []],
+    ['signEvent', ['a.json', 'b.json']],
+  ])(
+    '%s refuses %j with exit 2 and a usage line',
+    async (script, args) => {
+      const { code, stderr } = await run(script, args);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/usage: npm run /);
+    },
+    90_000,
+  );
 });
 
 describe('sign-event', () => {

@@ -13,12 +13,14 @@ const CA = '+16475550100';
 const GB = '+442079460958';
 
 let server: LocalServer;
+const lines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   // Demo mode whatever the shell says: no real Retell, no real DynamoDB.
   server = await startLocalServer({
     port: 0,
     env: { RETELL_API_KEY: undefined, AWS_ENDPOINT_URL_DYNAMODB: undefined, LOG_LEVEL: 'warn' },
+    log: (_level, line) => lines.push(JSON.parse(line)),
   });
 });
 
@@ -66,6 +68,43 @@ describe('the local server', () => {
     expect(status).toBe(200);
     expect(JSON.parse(body)).toEqual({ call_inbound: {} });
     expect(decision).toMatch(/^no override/);
+  });
+
+  it.each([
+    ['routed, naming the agent and version', US, '+14155550102', 'routed to agent agent_legacy_receptionist v7'],
+    ['unknown number', US, '+14155550199', 'unknown number: Retell does not know +14155550199'],
+    [
+      'no agent',
+      US,
+      '+14155550103',
+      "no agent: +14155550103 names no agent for calls, so Retell uses the number's own",
+    ],
+    ['a caller’s country off the list', GB, '+14155550100', "caller's country GB not in [US, CA]"],
+  ])('says why in words: %s', async (_name, from, to, reason) => {
+    expect((await send('call_inbound', from, to)).reason).toBe(reason);
+  });
+
+  it('says why a webhook was refused', async () => {
+    const { reason } = await send('call_inbound', US, EXAMPLE_CALL.to, 'key_someone_else');
+    expect(reason).toBe('refused: invalid_signature (HTTP 401)');
+  });
+
+  it('answers GET / with a short health JSON, and logs a 404 like a refusal', async () => {
+    const base = server.urls.call_inbound.replace('/inbound-call', '');
+    const health = await fetch(`${base}/`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok' });
+    lines.length = 0;
+    expect((await fetch(`${base}/nowhere`)).status).toBe(404);
+    expect(lines).toMatchObject([
+      {
+        message: 'request refused',
+        reason: 'not_found',
+        status_code: 404,
+        path: '/nowhere',
+        request_id: expect.any(String),
+      },
+    ]);
   });
 
   it('refuses a webhook signed with another key', async () => {

@@ -48,6 +48,8 @@ export interface HarnessOptions {
   retell?: RetellStandInOptions;
   /** The router's DynamoDB credentials, instead of fixed local ones. */
   dynamoCredentials?: DynamoDBClientConfig['credentials'];
+  /** The router's LOG_LEVEL; info by default, as deployed. */
+  logLevel?: LogLevel;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -71,7 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     {
       dynamodb,
-      logger: createLogger('debug', (_level, line) => logs.push(JSON.parse(line))),
+      logger: createLogger(options.logLevel ?? 'info', (_level, line) => logs.push(JSON.parse(line))),
       ...(options.clock ? { clock: options.clock } : {}),
     },
   );

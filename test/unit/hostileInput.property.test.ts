@@ -8,6 +8,7 @@ import { ConfigStore } from '../../lib/config/configStore';
 import { ConfigTable } from '../../lib/config/configTable';
 import { MemoryTier } from '../../lib/config/memoryTier';
 import { createLogger } from '../../lib/logger';
+import { DecisionRecorder } from '../../lib/observability/decisionRecord';
 import { staticApiKey } from '../../lib/retell/apiKey';
 import type { PhoneNumberSource } from '../../lib/retell/phoneNumberClient';
 import { createRandomSource } from '../../lib/routing/random';
@@ -32,6 +33,7 @@ function createTarget() {
     },
   };
   const clock = () => NOW;
+  const lines: Record<string, unknown>[] = [];
   const webhook = createInboundWebhook({
     verifier: createSignatureVerifier(staticApiKey(TEST_API_KEY)),
     configStore: new ConfigStore({
@@ -48,12 +50,13 @@ function createTarget() {
     }),
     random: createRandomSource(1),
     assignment: { mode: 'random', salt: '' },
-    logger: createLogger('error', () => {}),
+    logger: createLogger('error', (_level, line) => lines.push(JSON.parse(line))),
+    decisions: new DecisionRecorder('RetellRouter'),
     responseBudgetMs: 500,
     clock,
   });
   const lookups = () => fetches + dynamodb.commandCalls(GetItemCommand).length;
-  return { webhook, lookups };
+  return { webhook, lookups, lines };
 }
 
 const number = fc.oneof(
@@ -129,7 +132,7 @@ async function signatureFor(mode: string, text: string, random: string): Promise
 }
 
 it(`answers ${RUNS} hostile requests with a 4xx or a decision, looking up nothing unless signed`, async () => {
-  const { webhook, lookups } = createTarget();
+  const { webhook, lookups, lines } = createTarget();
   const statuses = new Map<number, number>();
   await fc.assert(
     fc.asyncProperty(
@@ -149,7 +152,12 @@ it(`answers ${RUNS} hostile requests with a 4xx or a decision, looking up nothin
           sourceIp: '100.20.5.228',
         };
         const before = lookups();
-        const response = await webhook(request);
+        lines.length = 0;
+        const response = await webhook(request, { requestId: 'req-hostile', functionName: 'fn', coldStart: false });
+        // Whatever came in, one decision line went out, with the status it was answered with.
+        expect(lines.filter((line) => line.message === 'decision')).toMatchObject([
+          { request_id: 'req-hostile', status_code: response.statusCode },
+        ]);
         statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
         expect(response.statusCode === 200 || (response.statusCode >= 400 && response.statusCode < 500)).toBe(true);
         expect(() => JSON.parse(response.body)).not.toThrow();

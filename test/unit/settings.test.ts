@@ -27,6 +27,7 @@ describe('parseSettings', () => {
       seed: undefined,
       assignment: { mode: 'random', salt: '' },
       logLevel: 'info',
+      metricsNamespace: 'RetellRouter',
     });
     expect(sourceAllowlist).toBeUndefined();
   });
@@ -48,6 +49,7 @@ describe('parseSettings', () => {
       LOG_LEVEL: 'debug',
       API_KEY_REFRESH_SECONDS: '60',
       API_KEY_GRACE_SECONDS: '0',
+      METRICS_NAMESPACE: ' Acme/Telephony ',
     });
     expect(settings).toMatchObject({
       apiKeyRefreshMs: 60_000,
@@ -62,6 +64,7 @@ describe('parseSettings', () => {
       seed: -42,
       assignment: { mode: 'sticky', salt: 'spring-2026' },
       logLevel: 'debug',
+      metricsNamespace: 'Acme/Telephony',
     });
     expect(settings.sourceAllowlist?.allows('100.20.5.228')).toBe(true);
     expect(settings.sourceAllowlist?.allows('127.0.0.1')).toBe(false);
@@ -205,6 +208,26 @@ describe('parseSettings', () => {
       'an unknown log level',
       { ...BASE, LOG_LEVEL: 'verbose' },
       'LOG_LEVEL: Invalid option: expected one of "debug"|"info"|"warn"|"error"',
+    ],
+    [
+      'a namespace AWS keeps for its own services',
+      { ...BASE, METRICS_NAMESPACE: 'AWS/Lambda' },
+      'METRICS_NAMESPACE: must not start with AWS/, which AWS keeps for its services',
+    ],
+    [
+      'a namespace with a control character',
+      { ...BASE, METRICS_NAMESPACE: 'Retell\u0007Router' },
+      'METRICS_NAMESPACE: must be printable ASCII',
+    ],
+    [
+      'a namespace beyond ASCII',
+      { ...BASE, METRICS_NAMESPACE: 'Routeur-é' },
+      'METRICS_NAMESPACE: must be printable ASCII',
+    ],
+    [
+      'a namespace over 255 characters',
+      { ...BASE, METRICS_NAMESPACE: 'N'.repeat(256) },
+      'METRICS_NAMESPACE: Too big: expected string to have <=255 characters',
     ],
     [
       'a bad allowlist entry',

@@ -58,12 +58,23 @@ interface LogRecord {
   fields: Record<string, unknown> | undefined;
 }
 
-function recordingLogger(): { logger: Logger; records: LogRecord[] } {
-  const records: LogRecord[] = [];
+function recordingLogger(
+  records: LogRecord[] = [],
+  context: Record<string, unknown> = {},
+): { logger: Logger; records: LogRecord[] } {
   const at = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
-    records.push({ level, message, fields });
+    records.push({ level, message, fields: { ...context, ...fields } });
   };
-  return { logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, records };
+  const logger: Logger = {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    always: at('info'),
+    enabled: () => true,
+    child: (more) => recordingLogger(records, { ...context, ...more }).logger,
+  };
+  return { logger, records };
 }
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
@@ -210,7 +221,7 @@ describe('freshness', () => {
     await get();
 
     now = T0 + MEMORY_MS - 1;
-    await expect(get()).resolves.toMatchObject({ status: 'found', source: 'memory' });
+    await expect(get()).resolves.toMatchObject({ status: 'found', source: 'memory', fetchedAt: T0 });
 
     expect(gets()).toBe(1);
     expect(upstream.calls).toHaveLength(1);
@@ -235,7 +246,7 @@ describe('freshness', () => {
     const { get, upstream } = setup();
     storeItem(phoneNumber(), T0 - TTL_MS + 1);
 
-    await expect(get()).resolves.toMatchObject({ status: 'found', source: 'dynamodb' });
+    await expect(get()).resolves.toMatchObject({ status: 'found', source: 'dynamodb', fetchedAt: T0 - TTL_MS + 1 });
 
     expect(upstream.calls).toHaveLength(0);
     expect(puts()).toBe(0);
@@ -286,7 +297,12 @@ describe('stale-if-error', () => {
     };
 
     now = T0 + TTL_MS + 1;
-    await expect(get()).resolves.toMatchObject({ status: 'found', source: 'stale', plan: { phoneNumber: NUMBER } });
+    await expect(get()).resolves.toMatchObject({
+      status: 'found',
+      source: 'stale',
+      fetchedAt: T0,
+      plan: { phoneNumber: NUMBER },
+    });
 
     expect(upstream.calls).toHaveLength(2);
     expect(logged('warn')).toEqual([
@@ -383,6 +399,19 @@ describe('stale-if-error', () => {
     await vi.waitFor(async () => expect(await get()).toEqual({ status: 'unavailable' }));
 
     expect(upstream.calls).toHaveLength(1);
+  });
+
+  it("writes a lookup's warnings and errors with the logger of the request that asked", async () => {
+    const { store, upstream, records } = setup();
+    upstream.answer = async () => {
+      throw new RetellApiError('Get Phone Number failed with HTTP 500', { status: 500 });
+    };
+    const { logger } = recordingLogger(records, { request_id: 'req-1' });
+
+    await expect(store.get(NUMBER, Deadline.in(BUDGET_MS, clock), logger)).resolves.toEqual({
+      status: 'unavailable',
+    });
+    expect(records).toMatchObject([{ level: 'error', fields: { request_id: 'req-1', phoneNumber: NUMBER } }]);
   });
 
   it('is unavailable, with an error logged, when nothing is cached and Retell fails', async () => {
@@ -487,16 +516,16 @@ describe('unknown numbers', () => {
     const { get, upstream } = setup();
     upstream.answer = async () => undefined;
 
-    await expect(get()).resolves.toEqual({ status: 'unknown', source: 'retell' });
+    await expect(get()).resolves.toEqual({ status: 'unknown', source: 'retell', fetchedAt: T0 });
     expect(puts()).toBe(0);
 
     now = T0 + NEGATIVE_MS - 1;
-    await expect(get()).resolves.toEqual({ status: 'unknown', source: 'memory' });
+    await expect(get()).resolves.toEqual({ status: 'unknown', source: 'memory', fetchedAt: T0 });
     expect(upstream.calls).toHaveLength(1);
     expect(gets()).toBe(1);
 
     now = T0 + NEGATIVE_MS;
-    await expect(get()).resolves.toEqual({ status: 'unknown', source: 'retell' });
+    await expect(get()).resolves.toEqual({ status: 'unknown', source: 'retell', fetchedAt: now });
     expect(upstream.calls).toHaveLength(2);
   });
 
@@ -506,9 +535,9 @@ describe('unknown numbers', () => {
     upstream.answer = async () => undefined;
 
     now = T0 + TTL_MS;
-    await expect(get()).resolves.toEqual({ status: 'unknown', source: 'retell' });
+    await expect(get()).resolves.toEqual({ status: 'unknown', source: 'retell', fetchedAt: T0 + TTL_MS });
     now += 1;
-    await expect(get()).resolves.toEqual({ status: 'unknown', source: 'memory' });
+    await expect(get()).resolves.toEqual({ status: 'unknown', source: 'memory', fetchedAt: T0 + TTL_MS });
   });
 });
 

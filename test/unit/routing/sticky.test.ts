@@ -47,7 +47,7 @@ describe('sticky assignment, end to end', () => {
     try {
       await harness.send('call_inbound', CALLERS[0] as string, FRONT_DESK);
       await harness.send('call_inbound', 'anonymous', '+14155550102');
-      const routed = harness.logs.filter((record) => record.message === 'routed');
+      const routed = harness.logs.filter((record) => record.message === 'decision');
       expect(routed.map((record) => record.assignment)).toEqual(['sticky', 'random']);
     } finally {
       await harness.close();

@@ -226,12 +226,13 @@ describe('createInboundWebhook: routing decisions, end to end', () => {
   it('logs each decision without the caller’s number', async () => {
     harness.logs.length = 0;
     await harness.send('call_inbound', US_CALLER, US_ONLY);
-    const routed = harness.logs.find((record) => record.message === 'routed');
+    const routed = harness.logs.find((record) => record.message === 'decision');
     expect(routed).toMatchObject({
       kind: 'call_inbound',
-      toNumber: US_ONLY,
-      decision: 'override',
-      agentId: 'agent_us_sales',
+      to_number: US_ONLY,
+      outcome: 'override',
+      reason: 'routed',
+      agent_id: 'agent_us_sales',
     });
     expect(JSON.stringify(harness.logs)).not.toContain(US_CALLER);
   });
@@ -397,10 +398,13 @@ describe('createInboundWebhook: refused requests never reach Retell or DynamoDB'
     expect(harness.logs).toEqual([
       expect.objectContaining({
         level: 'info',
-        message: 'request refused',
-        status: 401,
-        error: 'invalid_signature',
-        reason: 'missing x-retell-signature header',
+        message: 'decision',
+        kind: 'unknown',
+        outcome: 'refused',
+        reason: 'invalid_signature',
+        status_code: 401,
+        source_ip: expect.any(String),
+        SignatureRefusals: 1,
       }),
     ]);
   });

@@ -1,0 +1,128 @@
+// The canonical decision line: one wide JSON line per webhook request that reached a decision (Stripe's "canonical
+// log lines"), which is at once a CloudWatch Embedded Metric Format record, so logs and metrics are written once.
+// EMF: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+import type { ConfigSource } from '../config/configStore';
+import type { LogFields, Logger } from '../logger';
+import type { InboundKind } from '../retell/schemas';
+import type { Agent } from '../routing/plan';
+import { contextFields, type RequestContext } from './requestContext';
+
+export type Outcome = 'override' | 'reject' | 'passthrough' | 'refused';
+
+export type Reason =
+  | 'routed'
+  | 'unknown_number'
+  | 'no_agent'
+  | 'config_unavailable'
+  | 'country_not_allowed'
+  | 'invalid_signature'
+  | 'invalid_payload'
+  | 'invalid_json'
+  | 'invalid_body'
+  | 'payload_too_large'
+  | 'method_not_allowed'
+  | 'forbidden_source'
+  | 'internal_error';
+
+/** What one request came to; optional facts are left off the line when absent. */
+export interface DecisionFacts {
+  /** `unknown` when the request was refused before its body was read. */
+  kind: InboundKind | 'unknown';
+  toNumber?: string | undefined;
+  /** Personal data: written only when the logger writes debug lines. */
+  fromNumber?: string | undefined;
+  outcome: Outcome;
+  reason: Reason;
+  /** Only when a country list applied: ISO 3166-1 alpha-2, or null when the caller's country cannot be told. */
+  callerCountry?: string | null | undefined;
+  agent?: Agent | undefined;
+  assignment?: 'random' | 'sticky' | undefined;
+  /** Only when a config lookup answered; a lookup that found nothing usable has no source. */
+  configSource?: ConfigSource | undefined;
+  /** How long ago Retell gave the config that answered, ms. */
+  configAgeMs?: number | undefined;
+  /** From the request reaching the webhook to its answer being ready, ms. */
+  durationMs: number;
+  /** The caller's address, on refusals. */
+  sourceIp?: string | undefined;
+  statusCode: number;
+}
+
+export const DECISION_MESSAGE = 'decision';
+
+/** Writes decision lines into one CloudWatch namespace. */
+export class DecisionRecorder {
+  private readonly withLookup: readonly MetricDirective[];
+  private readonly withoutLookup: readonly MetricDirective[];
+
+  constructor(namespace: string) {
+    // Dimensions stay few and bounded (function, kind, outcome, config source): agent ids and phone numbers are
+    // properties, so a thousand numbers do not make a thousand metrics.
+    const requests: MetricDirective = {
+      Namespace: namespace,
+      Dimensions: [['function_name', 'kind', 'outcome']],
+      Metrics: [
+        { Name: 'Requests', Unit: 'Count' },
+        { Name: 'Latency', Unit: 'Milliseconds' },
+      ],
+    };
+    const health: MetricDirective = {
+      Namespace: namespace,
+      Dimensions: [['function_name']],
+      Metrics: [
+        { Name: 'FailOpen', Unit: 'Count' },
+        { Name: 'SignatureRefusals', Unit: 'Count' },
+        { Name: 'ColdStarts', Unit: 'Count' },
+      ],
+    };
+    const lookups: MetricDirective = {
+      Namespace: namespace,
+      Dimensions: [['function_name', 'config_source']],
+      Metrics: [{ Name: 'ConfigLookups', Unit: 'Count' }],
+    };
+    this.withLookup = [requests, health, lookups];
+    this.withoutLookup = [requests, health];
+  }
+
+  /**
+   * Writes the request's one decision line through `logger`, whatever its level (the metrics must not depend on
+   * LOG_LEVEL). `timestamp`: epoch ms, the metrics' time.
+   */
+  write(logger: Logger, context: RequestContext, facts: DecisionFacts, timestamp: number): void {
+    const durationMs = Math.round(facts.durationMs * 1000) / 1000;
+    const fields: LogFields = {
+      ...contextFields(context),
+      kind: facts.kind,
+      to_number: facts.toNumber,
+      from_number: logger.enabled('debug') ? facts.fromNumber : undefined,
+      outcome: facts.outcome,
+      reason: facts.reason,
+      caller_country: facts.callerCountry,
+      agent_id: facts.agent?.agentId,
+      agent_version: facts.agent?.agentVersion,
+      assignment: facts.assignment,
+      config_source: facts.configSource,
+      config_age_ms: facts.configAgeMs,
+      duration_ms: durationMs,
+      source_ip: facts.sourceIp,
+      status_code: facts.statusCode,
+      _aws: {
+        Timestamp: timestamp,
+        CloudWatchMetrics: facts.configSource === undefined ? this.withoutLookup : this.withLookup,
+      },
+      Requests: 1,
+      Latency: durationMs,
+      FailOpen: facts.reason === 'config_unavailable' ? 1 : 0,
+      SignatureRefusals: facts.reason === 'invalid_signature' ? 1 : 0,
+      ColdStarts: context.coldStart ? 1 : 0,
+      ConfigLookups: facts.configSource === undefined ? undefined : 1,
+    };
+    logger.always(DECISION_MESSAGE, fields);
+  }
+}
+
+interface MetricDirective {
+  Namespace: string;
+  Dimensions: readonly (readonly string[])[];
+  Metrics: readonly { Name: string; Unit: 'Count' | 'Milliseconds' }[];
+}
