@@ -59,6 +59,7 @@ describe('npm run invoke', () => {
     ).rejects.toThrow('event file not found: infra/events/nope.json');
   });
 
+  // A child process (npx, tsx, a fresh bundle) on a shared machine: seconds alone, a minute under load.
   it('prints the answer alone on stdout, the logs on stderr', async () => {
     const { stdout, stderr } = await promisify(execFile)(
       'npx',
@@ -70,7 +71,7 @@ describe('npm run invoke', () => {
     );
     expect(JSON.parse(stdout)).toMatchObject({ statusCode: 200 });
     expect(stderr).toContain('"message":"routed"');
-  });
+  }, 90_000);
 });
 
 describe('sign-event', () => {
