@@ -184,21 +184,33 @@ export function resolveVariables(
   fn: SamFunction,
   parameters: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
-  const values: Record<string, string> = { ...PSEUDO_PARAMETERS };
-  for (const [name, parameter] of Object.entries(template.Parameters ?? {})) {
-    if (parameter.Default !== undefined) values[name] = String(parameter.Default);
-  }
-  Object.assign(values, parameters);
-  const resolver = new IntrinsicResolver(values, template.Conditions ?? {});
   const resolved: Record<string, string> = {};
   for (const [name, value] of Object.entries(fn.variables)) {
-    const text = resolver.value(value);
+    const text = resolveValue(template, value, parameters);
     if (typeof text === 'string') resolved[name] = text;
   }
   return resolved;
 }
 
-type Resolved = string | boolean | string[] | undefined;
+export type Resolved = string | boolean | string[] | undefined;
+
+/**
+ * Any template value with `Ref`, `Fn::If`, `Fn::Sub`, `Fn::Join`, `Fn::Select` and conditions resolved against the
+ * pseudo parameters, the parameters' defaults and `values` (which may also name resources, e.g. a table's name).
+ * Undefined when something it needs is unknown, or when it resolves to `AWS::NoValue`.
+ */
+export function resolveValue(
+  template: Template,
+  node: unknown,
+  values: Readonly<Record<string, string>> = {},
+): Resolved {
+  const known: Record<string, string> = { ...PSEUDO_PARAMETERS };
+  for (const [name, parameter] of Object.entries(template.Parameters ?? {})) {
+    if (parameter.Default !== undefined) known[name] = String(parameter.Default);
+  }
+  Object.assign(known, values);
+  return new IntrinsicResolver(known, template.Conditions ?? {}).value(node);
+}
 
 class IntrinsicResolver {
   constructor(
