@@ -14,7 +14,7 @@ export interface Bundles {
   /** Size of the bundle that only sends a GetItem: the bundle-size floor. */
   floorBytes: number;
   /** What the children load: the inbound call function and the floors, or their readable twins when profiling. */
-  run: { router: string; getItem: string; verifyAndParse: string; fetchAndPut: string };
+  run: { router: string; getItem: string; verifyAndParse: string; fetchAndPut: string; secretThenGetItem: string };
   children: Record<(typeof CHILDREN)[number], string>;
 }
 
@@ -28,6 +28,7 @@ export async function buildBundles(readable: boolean): Promise<Bundles> {
     getItem: getItem.path,
     verifyAndParse: (await buildFloor('verifyAndParse')).path,
     fetchAndPut: (await buildFloor('fetchAndPut')).path,
+    secretThenGetItem: (await buildFloor('secretThenGetItem')).path,
   };
   // Bundled too, so a child starts as plain Node, without the TypeScript loader the bench itself runs under.
   await build({
@@ -76,5 +77,6 @@ async function buildReadableTwins(): Promise<Bundles['run']> {
     getItem: await twin('getItem', 'test/bench/floors/getItem.ts'),
     verifyAndParse: await twin('verifyAndParse', 'test/bench/floors/verifyAndParse.ts'),
     fetchAndPut: await twin('fetchAndPut', 'test/bench/floors/fetchAndPut.ts'),
+    secretThenGetItem: await twin('secretThenGetItem', 'test/bench/floors/secretThenGetItem.ts'),
   };
 }

@@ -36,6 +36,12 @@ export interface ArmResult {
 export interface ColdStartAnswer {
   statusCode: number;
   body: string;
+  /** From the child's first line of code to the bundle loaded (imported and evaluated), ms. */
+  loadMs: number;
+  /** The first handler call, ms: initialisation (settings, the secret, clients) and the first request. */
+  handlerMs: number;
+  /** The first request alone, ms, from its decision line's duration_ms when the bundle writes one. */
+  requestMs?: number;
 }
 
 export interface HeapSpec {

@@ -8,9 +8,10 @@ export interface Row {
   figure: string;
   unit: Unit;
   ours: number;
-  floor: number;
+  /** Absent for a part of another figure, which has no floor of its own. */
+  floor?: number;
   /** Our cost over the floor's: above 1 is slower, bigger or more, whichever way the unit reads. */
-  ratio: number;
+  ratio?: number;
   /** The most the ratio may be, when the issue sets one. */
   target?: number;
   met?: boolean;
@@ -33,13 +34,18 @@ export function row(figure: string, unit: Unit, ours: number, floor: number, tar
     : { figure, unit, ours, floor, ratio, target, met: ratio <= target };
 }
 
+/** A share of the figure above it, which has no floor of its own. */
+export function part(figure: string, unit: Unit, ours: number): Row {
+  return { figure, unit, ours };
+}
+
 export function formatReport(report: Report): string {
   const header = ['figure', 'ours', 'floor', 'ratio', 'target', 'met?'];
   const lines = report.rows.map((r) => [
     r.figure,
     format(r.ours, r.unit),
-    format(r.floor, r.unit),
-    r.ratio.toFixed(2),
+    r.floor === undefined ? '' : format(r.floor, r.unit),
+    r.ratio === undefined ? '' : r.ratio.toFixed(2),
     r.target === undefined ? '' : `≤ ${r.target}`,
     r.met === undefined ? '' : r.met ? 'yes' : 'NO',
   ]);

@@ -9,7 +9,7 @@ import { BENCH_DIR, buildBundles } from './bundles';
 import { AGENT_COUNTS, FRONT_DESK, withAgents } from './configs';
 import { agentGrowthRows } from './measure/agents';
 import { bundleSizeRows } from './measure/bundleSize';
-import { coldStartRows } from './measure/coldStart';
+import { coldStartRows, modelledColdStartRows } from './measure/coldStart';
 import { decisionLineRows } from './measure/decisionLine';
 import { heapRows } from './measure/heap';
 import { dynamoRows, retellRows } from './measure/tiers';
@@ -57,6 +57,10 @@ const bench: Bench = {
 const steps: [string, () => Row[] | Promise<Row[]>][] = [
   ['bundle sizes', () => bundleSizeRows(bench)],
   [`cold start, ${SIZES.coldStarts} processes each`, () => coldStartRows(bench, SIZES.coldStarts)],
+  [
+    `cold start on the modelled network, ${SIZES.coldStarts} processes each`,
+    () => modelledColdStartRows(bench, SIZES.coldStarts),
+  ],
   [`warm, ${SIZES.warm.iterations} calls each`, () => warmRows(bench, SIZES.warm)],
   [`decision line, ${SIZES.decisionLines} lines a sample`, () => decisionLineRows(SIZES.decisionLines)],
   [`config in DynamoDB, ${SIZES.dynamodb.iterations} calls each`, () => dynamoRows(bench, SIZES.dynamodb)],

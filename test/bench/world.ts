@@ -4,6 +4,7 @@ import { createCacheTable, LOCAL_AWS_ENV, startLocalDynamo } from '../../infra/l
 import { type RetellStandIn, startRetellStandIn } from '../../infra/local/retellStandIn';
 import { ConfigTable } from '../../lib/config/configTable';
 import type { PhoneNumber } from '../../lib/retell/schemas';
+import { type ModelledNetwork, startModelledNetwork } from './network/modelledNetwork';
 
 export const TABLE_NAME = 'retell-router-bench';
 export const API_KEY = 'key_bench_0123456789abcdef';
@@ -13,6 +14,8 @@ const STORED_FOR_MS = 24 * 60 * 60 * 1000;
 
 export interface World {
   retell: RetellStandIn;
+  /** The same peers behind TLS and round-trip times, with the key in a Secrets Manager stand-in. */
+  modelled: ModelledNetwork;
   /** The whole environment of a child process, as a Lambda's: nothing inherited from the bench's shell. */
   childEnv: Record<string, string>;
   /** Puts configs in the cache table, fetched from Retell just now. */
@@ -32,8 +35,10 @@ export async function startWorld(): Promise<World> {
     credentials: { accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY },
   });
   const table = new ConfigTable(client, TABLE_NAME);
+  const modelled = await startModelledNetwork({ dynamodb: dynamo.endpoint, retell: retell.baseUrl }, API_KEY);
   return {
     retell,
+    modelled,
     childEnv: {
       ...LOCAL_AWS_ENV,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
@@ -59,6 +64,7 @@ export async function startWorld(): Promise<World> {
     },
     async close() {
       client.destroy();
+      await modelled.close();
       await retell.close();
       await dynamo.close();
     },

@@ -1,9 +1,24 @@
-// One cold start: a fresh process loads the bundle named on argv and answers the event on argv once, over IPC.
+// One cold start: a fresh process loads the bundle named on argv and answers the event on argv once, over IPC, with
+// how long loading and the first call took. The router's decision line (on stdout) gives the request's own share.
 import type { ColdStartAnswer } from '../protocol';
 import { loadHandler } from './loadHandler';
 
+const began = performance.now();
 const [bundle = '', event = ''] = process.argv.slice(2);
+let requestMs: number | undefined;
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+  const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+  const duration = /"duration_ms":([\d.]+)/.exec(text);
+  if (duration !== null) requestMs = Number(duration[1]);
+  return write(chunk, ...rest);
+}) as typeof process.stdout.write;
+
 const handler = await loadHandler(bundle);
+const loaded = performance.now();
 const { statusCode, body = '' } = await handler(JSON.parse(event));
+const handlerMs = performance.now() - loaded;
+const answer: ColdStartAnswer = { statusCode, body, loadMs: loaded - began, handlerMs };
+if (requestMs !== undefined) answer.requestMs = requestMs;
 // Exits at once: the SDK's keep-alive sockets would hold the process open, and a Lambda is frozen here anyway.
-process.send?.({ statusCode, body } satisfies ColdStartAnswer, () => process.exit(0));
+process.send?.(answer, () => process.exit(0));

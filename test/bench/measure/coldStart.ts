@@ -1,38 +1,105 @@
-// Cold start: a fresh node process, from spawn to the first answer to a call whose config is in DynamoDB.
+// Cold start: a fresh node process, from spawn to the first answer to a call whose config is in DynamoDB; on
+// loopback with the key in the environment, and on the modelled network with the key in Secrets Manager.
 import type { Bench } from '../bench';
 import { usCaller } from '../callers';
 import { runChild } from '../child';
 import { FRONT_DESK } from '../configs';
+import { SECRET_ARN } from '../network/modelledNetwork';
 import type { ColdStartAnswer } from '../protocol';
-import { type Row, row } from '../report';
+import { part, type Row, row } from '../report';
 import { signedCallEvent } from '../signedEvent';
 import { median } from '../stats';
 import { API_KEY } from '../world';
 
+interface ColdArm {
+  bundle: string;
+  /** What its answer must contain. */
+  answers: RegExp;
+}
+
+interface ColdTimes {
+  /** Spawn to answer, ms. */
+  total: number[];
+  load: number[];
+  handler: number[];
+  request: number[];
+}
+
 export async function coldStartRows(bench: Bench, processes: number): Promise<Row[]> {
-  const { bundles, world } = bench;
-  const arms = [
-    { bundle: bundles.run.router, answers: /"override_agent_id"/, times: [] as number[] },
-    { bundle: bundles.run.getItem, answers: /agent_frontdesk_stable/, times: [] as number[] },
+  const [ours, floor] = await coldStarts(bench, processes, bench.world.childEnv, [
+    { bundle: bench.bundles.run.router, answers: /"override_agent_id"/ },
+    { bundle: bench.bundles.run.getItem, answers: /agent_frontdesk_stable/ },
+  ]);
+  return [
+    row(`cold start → first answer (median of ${processes})`, 'ms', median(ours.total), median(floor.total), 1.3),
   ];
+}
+
+/**
+ * The cold start a caller pays in AWS: the key in Secrets Manager, the config in DynamoDB, each peer behind TLS and
+ * a round-trip time (test/bench/network), against a floor that reads the secret and then sends one GetItem.
+ */
+export async function modelledColdStartRows(bench: Bench, processes: number): Promise<Row[]> {
+  const env = { ...bench.world.childEnv, ...bench.world.modelled.childEnv, RETELL_API_KEY: '' };
+  const reads = bench.world.modelled.secretsManager.reads(SECRET_ARN);
+  const [ours, floor] = await coldStarts(bench, processes, env, [
+    { bundle: bench.bundles.run.router, answers: /"override_agent_id"/ },
+    { bundle: bench.bundles.run.secretThenGetItem, answers: /agent_frontdesk_stable/ },
+  ]);
+  if (bench.world.modelled.secretsManager.reads(SECRET_ARN) - reads !== 2 * processes) {
+    throw new Error('a modelled cold start did not read the secret exactly once');
+  }
+  const m = (times: number[]) => median(times);
+  const rows = [
+    row(
+      `cold start, modelled network → first answer (median of ${processes})`,
+      'ms',
+      m(ours.total),
+      m(floor.total),
+      1.1,
+    ),
+    row('  of which: loading the bundle', 'ms', m(ours.load), m(floor.load)),
+    row('  of which: first handler call (init + request)', 'ms', m(ours.handler), m(floor.handler)),
+  ];
+  if (ours.request.length === processes) {
+    const init = ours.handler.map((handler, i) => handler - (ours.request[i] as number));
+    rows.push(part('  of which, ours: initialisation (settings, secret, clients)', 'ms', m(init)));
+    rows.push(part('  of which, ours: the first request', 'ms', m(ours.request)));
+  }
+  return rows;
+}
+
+async function coldStarts(
+  bench: Bench,
+  processes: number,
+  env: Record<string, string>,
+  arms: readonly [ours: ColdArm, floor: ColdArm],
+): Promise<[ours: ColdTimes, floor: ColdTimes]> {
+  const { world } = bench;
+  const empty = (): ColdTimes => ({ total: [], load: [], handler: [], request: [] });
+  const times: [ColdTimes, ColdTimes] = [empty(), empty()];
   const retellAsked = world.retell.totalRequests();
   for (let i = 0; i < processes; i++) {
     // Taking turns at going first, so neither always runs on a machine the other has just warmed.
-    for (const arm of i % 2 === 0 ? arms : [...arms].reverse()) {
+    for (const index of i % 2 === 0 ? [0, 1] : [1, 0]) {
+      const arm = arms[index] as ColdArm;
       // Signed just before spawning, as Retell signs just before sending.
       const event = signedCallEvent(`call_cold_${i}`, usCaller(i), FRONT_DESK.phone_number, API_KEY);
       const { message, ms } = await runChild<ColdStartAnswer>(
-        bundles.children.coldStart,
+        bench.bundles.children.coldStart,
         [arm.bundle, JSON.stringify(event)],
-        world.childEnv,
+        env,
       );
       if (message.statusCode !== 200 || !arm.answers.test(message.body)) {
         throw new Error(`${arm.bundle} answered a cold call with ${message.statusCode} ${message.body}`);
       }
-      arm.times.push(ms);
+      const armTimes = times[index] as ColdTimes;
+      armTimes.total.push(ms);
+      armTimes.load.push(message.loadMs);
+      armTimes.handler.push(message.handlerMs);
+      if (message.requestMs !== undefined) armTimes.request.push(message.requestMs);
     }
   }
   if (world.retell.totalRequests() !== retellAsked) throw new Error('a cold start asked Retell: the table missed');
-  const [ours, floor] = arms.map((arm) => median(arm.times)) as [number, number];
-  return [row(`cold start → first answer (median of ${processes})`, 'ms', ours, floor, 1.3)];
+  return times;
 }
