@@ -5,7 +5,7 @@ import type { ConfigSource } from '../config/configStore';
 import type { LogFields, Logger } from '../logger';
 import type { InboundKind } from '../retell/schemas';
 import type { Agent } from '../routing/plan';
-import { contextFields, type RequestContext } from './requestContext';
+import type { RequestContext } from './requestContext';
 
 export type Outcome = 'override' | 'reject' | 'passthrough' | 'refused';
 
@@ -86,12 +86,17 @@ export class DecisionRecorder {
 
   /**
    * Writes the request's one decision line through `logger`, whatever its level (the metrics must not depend on
-   * LOG_LEVEL). `timestamp`: epoch ms, the metrics' time.
+   * LOG_LEVEL). `logger` must carry no request context of its own: the line writes the context's fields itself, as
+   * its metrics' dimensions must be top-level members. `timestamp`: epoch ms, the metrics' time.
    */
   write(logger: Logger, context: RequestContext, facts: DecisionFacts, timestamp: number): void {
     const durationMs = Math.round(facts.durationMs * 1000) / 1000;
+    // One object literal, not a spread of the context plus fields: a wide object built that way falls into V8's slow
+    // dictionary mode, and its serialisation costs ten times as much.
     const fields: LogFields = {
-      ...contextFields(context),
+      request_id: context.requestId,
+      function_name: context.functionName,
+      cold_start: context.coldStart,
       kind: facts.kind,
       to_number: facts.toNumber,
       from_number: logger.enabled('debug') ? facts.fromNumber : undefined,

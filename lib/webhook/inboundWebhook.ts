@@ -75,7 +75,7 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
           ? jsonResponse(500, { error: 'internal_error', message: 'the router failed; see its logs' })
           : errorResponse(refusal);
       decisions.write(
-        log,
+        logger,
         context,
         {
           kind: 'unknown',
@@ -106,7 +106,7 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
     const now = clock();
     const found = lookup !== undefined && lookup.status !== 'unavailable' ? lookup : undefined;
     decisions.write(
-      log,
+      logger,
       context,
       {
         kind,
