@@ -211,3 +211,29 @@ describe('parseSettings', () => {
     expect(error.message).not.toContain('supersecret');
   });
 });
+
+describe('parseSettings: RETELL_BASE_URL and ALLOWED_SOURCE_IPS edges', () => {
+  it.each(['git+https://api.retellai.com', 'httpx://api.retellai.com', 'xhttp://api.retellai.com'])(
+    'refuses the base URL %s, whose scheme only contains http',
+    (url) => {
+      expect(failure({ ...BASE, RETELL_BASE_URL: url }).message).toBe(
+        'invalid environment: RETELL_BASE_URL: Invalid URL',
+      );
+    },
+  );
+
+  it.each([
+    ['https://api.retellai.com///', 'https://api.retellai.com'],
+    ['http://127.0.0.1:4010//', 'http://127.0.0.1:4010'],
+  ])('drops every trailing slash of %s, so paths join with one', (url, normalised) => {
+    expect(parseSettings({ ...BASE, RETELL_BASE_URL: url }).retellBaseUrl).toBe(normalised);
+  });
+
+  it('keeps the allowlist parser’s error as the cause of a bad ALLOWED_SOURCE_IPS', () => {
+    const error = failure({ ...BASE, ALLOWED_SOURCE_IPS: '100.20.5.228/33' });
+    expect(error.cause).toBeInstanceOf(Error);
+    expect((error.cause as Error).message).toBe(
+      'ALLOWED_SOURCE_IPS: "100.20.5.228/33" is not an IP address or CIDR range',
+    );
+  });
+});

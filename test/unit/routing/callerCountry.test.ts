@@ -48,3 +48,14 @@ describe('isCountryAllowed', () => {
     expect(isCountryAllowed(new Set(), number)).toBe(true);
   });
 });
+
+describe('callerCountry: a number wrapped in other text', () => {
+  // from_number is a whole field: a number found inside a SIP URI or a sentence is not the caller's number.
+  it.each(['sip:+14165550123@host', 'tel:+14165550123', '<+14165550123>', '+14165550123 ext'])(
+    'reads no number from %j',
+    (text) => {
+      expect(callerCountry(text)).toBeUndefined();
+      expect(isCountryAllowed(new Set(['CA']), text)).toBe(false);
+    },
+  );
+});
