@@ -696,3 +696,15 @@ describe('the log line for a refused write', () => {
     ]);
   });
 });
+
+describe('an item with the same fetch time as memory’s copy', () => {
+  it('is read again when its config is another one, not taken for the copy in memory', async () => {
+    const { get } = setup();
+    await get();
+    // Another container fetched at the same millisecond, after the config was changed at Retell.
+    storeItem(phoneNumber(NUMBER, { last_modification_timestamp: MODIFIED + 1 }), T0);
+
+    now = T0 + MEMORY_MS;
+    await expect(get()).resolves.toMatchObject({ source: 'dynamodb', plan: { lastModified: MODIFIED + 1 } });
+  });
+});
