@@ -123,8 +123,7 @@ function sourceAllowlist(spec: string, env: Record<string, string | undefined>):
   try {
     return parseSourceAllowlist(spec);
   } catch (error) {
-    // No cause: its message quotes the value, which is the key when the key was pasted into the wrong variable.
-    throw settingsError((error as Error).message, env);
+    throw settingsError((error as Error).message, env, error as Error);
   }
 }
 
@@ -132,8 +131,12 @@ function sourceAllowlist(spec: string, env: Record<string, string | undefined>):
  * A SettingsError whose message never holds the API key. Messages may quote other values (an allowlist entry that
  * is not an address), and a value may be the key put in the wrong variable, so the key is cut out of the whole text.
  */
-function settingsError(reason: string, env: Record<string, string | undefined>): SettingsError {
+function settingsError(reason: string, env: Record<string, string | undefined>, cause?: Error): SettingsError {
   const key = env.RETELL_API_KEY?.trim();
-  const message = `invalid environment: ${reason}`;
-  return new SettingsError(key ? message.replaceAll(key, '<RETELL_API_KEY>') : message);
+  const redact = (text: string) => (key ? text.replaceAll(key, '<RETELL_API_KEY>') : text);
+  const message = redact(`invalid environment: ${reason}`);
+  if (cause === undefined) return new SettingsError(message);
+  // The cause is logged too: one that quotes the key is replaced by a copy without it.
+  const safeCause = redact(cause.message) === cause.message ? cause : new Error(redact(cause.message));
+  return new SettingsError(message, { cause: safeCause });
 }

@@ -9,9 +9,14 @@ export interface WeightedChoice<T> {
   readonly lastDrawable: number;
 }
 
-/** Prepares a choice of `items[i]` with weight `weights[i]`; weights must be finite and ≥ 0, and 0 is never drawn. */
+/**
+ * Prepares a choice of `items[i]` with weight `weights[i]`; weights must be finite and ≥ 0, and 0 is never drawn.
+ * Throws RangeError naming the counts or the invalid weight.
+ */
 export function prepareChoice<T>(items: readonly T[], weights: readonly number[]): WeightedChoice<T> {
-  if (items.length !== weights.length) throw new RangeError('one weight per item');
+  if (items.length !== weights.length) {
+    throw new RangeError(`one weight per item: ${items.length} items, ${weights.length} weights`);
+  }
   let total = 0;
   let lastDrawable = -1;
   const cumulative = weights.map((weight, index) => {

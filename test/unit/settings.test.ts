@@ -279,7 +279,7 @@ describe('parseSettings', () => {
     expect(failure({ ...BASE, ALLOWED_SOURCE_IPS: 'example.com' }).message).toContain('"example.com"');
   });
 
-  it('never puts the API key in any message, whatever the variables hold', () => {
+  it('never puts the API key in any message or its cause, whatever the variables hold', () => {
     const names = [
       'RETELL_BASE_URL',
       'CACHE_TABLE_NAME',
@@ -321,7 +321,8 @@ describe('parseSettings', () => {
             parseSettings({ ...BASE, ...env, RETELL_API_KEY: raw });
           } catch (error) {
             expect(error).toBeInstanceOf(SettingsError);
-            message = (error as Error).message;
+            // The cause is logged with the error: it must not hold the key either.
+            message = `${(error as Error).message} ${((error as Error).cause as Error | undefined)?.message ?? ''}`;
           }
           expect(message).not.toContain(secret.trim());
         },
@@ -340,5 +341,31 @@ describe('parseSettings', () => {
     const error = failure({ ...BASE, ...overrides });
     expect(error.message).not.toContain(API_KEY);
     expect(error.message).not.toContain('supersecret');
+  });
+});
+
+describe('parseSettings: RETELL_BASE_URL and ALLOWED_SOURCE_IPS edges', () => {
+  it.each(['git+https://api.retellai.com', 'httpx://api.retellai.com', 'xhttp://api.retellai.com'])(
+    'refuses the base URL %s, whose scheme only contains http',
+    (url) => {
+      expect(failure({ ...BASE, RETELL_BASE_URL: url }).message).toBe(
+        'invalid environment: RETELL_BASE_URL: Invalid URL',
+      );
+    },
+  );
+
+  it.each([
+    ['https://api.retellai.com///', 'https://api.retellai.com'],
+    ['http://127.0.0.1:4010//', 'http://127.0.0.1:4010'],
+  ])('drops every trailing slash of %s, so paths join with one', (url, normalised) => {
+    expect(parseSettings({ ...BASE, RETELL_BASE_URL: url }).retellBaseUrl).toBe(normalised);
+  });
+
+  it('keeps the allowlist parser’s error as the cause of a bad ALLOWED_SOURCE_IPS', () => {
+    const error = failure({ ...BASE, ALLOWED_SOURCE_IPS: '100.20.5.228/33' });
+    expect(error.cause).toBeInstanceOf(Error);
+    expect((error.cause as Error).message).toBe(
+      'ALLOWED_SOURCE_IPS: "100.20.5.228/33" is not an IP address or CIDR range',
+    );
   });
 });

@@ -727,3 +727,121 @@ describe('weight warnings', () => {
     expect(logged('warn')).toEqual([warning, warning]);
   });
 });
+
+describe('stale-if-error picks the newest config it knows', () => {
+  const retellDown = async (): Promise<PhoneNumber | undefined> => {
+    throw new RetellApiError('Get Phone Number failed with HTTP 500', { status: 500 });
+  };
+
+  it('keeps the newer config from memory over an older stale item in the table', async () => {
+    const { get, upstream, logged } = setup();
+    // The table holds an older config: this container's write of the newer one failed.
+    storeItem(phoneNumber(), T0 - TTL_MS - 1);
+    ddbMock.on(PutItemCommand).rejects(new Error('ServiceUnavailable'));
+    upstream.answer = async (number) => phoneNumber(number, { last_modification_timestamp: MODIFIED + 1 });
+    await expect(get()).resolves.toMatchObject({ source: 'retell', plan: { lastModified: MODIFIED + 1 } });
+
+    upstream.answer = retellDown;
+    now = T0 + TTL_MS + 1;
+
+    await expect(get()).resolves.toMatchObject({
+      status: 'found',
+      source: 'stale',
+      plan: { lastModified: MODIFIED + 1 },
+    });
+    expect(logged('warn').at(-1)).toMatchObject({
+      message: 'Retell failed; routing with a stale config',
+      fields: { phoneNumber: NUMBER, fetchedAt: T0 },
+    });
+  });
+
+  it('takes a newer stale item from the table over memory’s copy when Retell fails', async () => {
+    const { get, upstream, logged } = setup();
+    await get();
+    // Another container refreshed the number a minute later and got a changed config.
+    const refreshedAt = T0 + 60_000;
+    storeItem(phoneNumber(NUMBER, { last_modification_timestamp: MODIFIED + 1 }), refreshedAt);
+    upstream.answer = retellDown;
+    now = refreshedAt + TTL_MS;
+
+    await expect(get()).resolves.toMatchObject({
+      status: 'found',
+      source: 'stale',
+      plan: { lastModified: MODIFIED + 1 },
+    });
+    expect(logged('warn')).toMatchObject([{ fields: { fetchedAt: refreshedAt } }]);
+  });
+
+  it('takes a newer stale item from the table before Retell is asked, so a deadline finds it', async () => {
+    const { get, upstream } = setup();
+    await get();
+    const refreshedAt = T0 + 60_000;
+    storeItem(phoneNumber(NUMBER, { last_modification_timestamp: MODIFIED + 1 }), refreshedAt);
+    upstream.answer = () => new Promise<PhoneNumber | undefined>(() => {});
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    now = refreshedAt + TTL_MS;
+
+    const lookup = get();
+    await vi.advanceTimersByTimeAsync(BUDGET_MS);
+
+    await expect(lookup).resolves.toMatchObject({
+      status: 'found',
+      source: 'stale',
+      plan: { lastModified: MODIFIED + 1 },
+    });
+  });
+
+  it('extends the stale period from the fetch time of an item another container fetched again', async () => {
+    const { get, upstream } = setup();
+    await get();
+    // Same config, fetched again an hour later elsewhere: it may stand in until an hour later than this container's.
+    const refetchedAt = T0 + 3_600_000;
+    storeItem(phoneNumber(), refetchedAt);
+    upstream.answer = retellDown;
+
+    now = refetchedAt + TTL_MS;
+    await expect(get()).resolves.toMatchObject({ status: 'found', source: 'stale' });
+    now = T0 + TTL_MS + STALE_MS;
+    await expect(get()).resolves.toMatchObject({ status: 'found', source: 'stale' });
+    now = refetchedAt + TTL_MS + STALE_MS - 1;
+    await expect(get()).resolves.toMatchObject({ status: 'found', source: 'stale' });
+    now = refetchedAt + TTL_MS + STALE_MS;
+    await expect(get()).resolves.toEqual({ status: 'unavailable' });
+  });
+});
+
+describe('the log line for a refused write', () => {
+  it('is not written when the write succeeds', async () => {
+    const { get, logged } = setup();
+
+    await expect(get()).resolves.toMatchObject({ source: 'retell' });
+
+    expect(puts()).toBe(1);
+    expect(logged('info')).toEqual([]);
+  });
+
+  it('names the number when the table holds a newer config', async () => {
+    const { get, logged } = setup();
+    ddbMock
+      .on(PutItemCommand)
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+
+    await get();
+
+    expect(logged('info')).toEqual([
+      { level: 'info', message: 'cache table holds a newer config; kept it', fields: { phoneNumber: NUMBER } },
+    ]);
+  });
+});
+
+describe('an item with the same fetch time as memory’s copy', () => {
+  it('is read again when its config is another one, not taken for the copy in memory', async () => {
+    const { get } = setup();
+    await get();
+    // Another container fetched at the same millisecond, after the config was changed at Retell.
+    storeItem(phoneNumber(NUMBER, { last_modification_timestamp: MODIFIED + 1 }), T0);
+
+    now = T0 + MEMORY_MS;
+    await expect(get()).resolves.toMatchObject({ source: 'dynamodb', plan: { lastModified: MODIFIED + 1 } });
+  });
+});

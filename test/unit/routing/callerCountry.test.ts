@@ -56,3 +56,14 @@ describe('checkCountry', () => {
     expect(checkCountry(new Set(), number)).toBeUndefined();
   });
 });
+
+describe('callerCountry: a number wrapped in other text', () => {
+  // from_number is a whole field: a number found inside a SIP URI or a sentence is not the caller's number.
+  it.each(['sip:+14165550123@host', 'tel:+14165550123', '<+14165550123>', '+14165550123 ext'])(
+    'reads no number from %j',
+    (text) => {
+      expect(callerCountry(text)).toBeUndefined();
+      expect(checkCountry(new Set(['CA']), text)).toEqual({ allowed: false, callerCountry: null });
+    },
+  );
+});

@@ -86,3 +86,13 @@ describe('prepareChoice', () => {
     expect(choice.total).toBe(3);
   });
 });
+
+describe('prepareChoice errors', () => {
+  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY])('names the invalid weight %s', (bad) => {
+    expect(() => prepareChoice(['a', 'b'], [1, bad])).toThrow(`invalid weight: ${bad}`);
+  });
+
+  it('names both counts when items and weights differ in number', () => {
+    expect(() => prepareChoice(['a', 'b', 'c'], [1, 2])).toThrow('one weight per item: 3 items, 2 weights');
+  });
+});

@@ -122,3 +122,11 @@ describe('readRawBody', () => {
     });
   });
 });
+
+describe('readRawBody: the size of a base64 body is checked on its length first', () => {
+  // The longest base64 text of at most 64 KiB is 4 · ⌈65536 / 3⌉ = 87,384 characters.
+  it.each([4, 8])('refuses base64 text %s characters over that, before decoding it: 413', (extra) => {
+    const body = '$'.repeat(Math.ceil(KIB64 / 3) * 4 + extra);
+    expect(refusal(() => readRawBody(body, true))).toMatchObject({ status: 413, message: TOO_LARGE });
+  });
+});
