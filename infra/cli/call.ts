@@ -70,7 +70,13 @@ export function explain(line: Record<string, unknown>, allowed?: readonly string
   const kind = line.kind === 'chat_inbound' ? 'SMS' : 'calls';
   switch (line.reason) {
     case 'routed': {
-      const version = line.agent_version === undefined ? '' : ` v${line.agent_version}`;
+      // A version number reads as v3; a tag such as "prod" as itself.
+      const version =
+        line.agent_version === undefined
+          ? ''
+          : typeof line.agent_version === 'number'
+            ? ` v${line.agent_version}`
+            : ` (${line.agent_version})`;
       return `routed to agent ${line.agent_id}${version}`;
     }
     case 'unknown_number':

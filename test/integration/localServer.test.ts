@@ -1,7 +1,7 @@
 // npm start end to end: the local server on a free port, signed calls and SMS over HTTP, and each decision.
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { placeCall } from '../../infra/cli/call';
+import { explain, placeCall } from '../../infra/cli/call';
 import { DEMO_API_KEY, EXAMPLE_CALL } from '../../infra/local/demo';
 import { type LocalServer, PortInUseError, startLocalServer } from '../../infra/local/server';
 import { TABLE_KEY, TTL_ATTRIBUTE } from '../../lib/config/configTable';
@@ -82,6 +82,14 @@ describe('the local server', () => {
     ['a caller’s country off the list', GB, '+14155550100', "caller's country GB not in [US, CA]"],
   ])('says why in words: %s', async (_name, from, to, reason) => {
     expect((await send('call_inbound', from, to)).reason).toBe(reason);
+  });
+
+  it.each([
+    [3, 'routed to agent agent_a v3'],
+    ['prod', 'routed to agent agent_a (prod)'],
+    [undefined, 'routed to agent agent_a'],
+  ])('names the version %j of a routed agent as Retell writes it', (version, words) => {
+    expect(explain({ reason: 'routed', agent_id: 'agent_a', agent_version: version })).toBe(words);
   });
 
   it('says why a webhook was refused', async () => {
