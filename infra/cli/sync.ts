@@ -65,6 +65,8 @@ function stderr(line: string): void {
 }
 
 async function main(): Promise<void> {
+  // The AWS SDK's notice that it will need Node 22 concerns Lambda's runtime (22), not this machine's Node.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let values: { json?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
