@@ -4,6 +4,7 @@
 // dist/bench/profiles, to see what a gap is made of; profiling slows those children, so quote no time from that run.
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import type { Bench } from './bench';
 import { BENCH_DIR, buildBundles } from './bundles';
 import { AGENT_COUNTS, FRONT_DESK, withAgents } from './configs';
@@ -17,8 +18,33 @@ import { warmRows } from './measure/warm';
 import { formatReport, type Report, type Row, writeReport } from './report';
 import { startWorld } from './world';
 
-const quick = process.argv.includes('--quick');
-const cpuProfile = process.argv.includes('--cpu-prof');
+const USAGE = 'usage: npm run bench [-- --quick] [-- --cpu-prof]';
+
+let options: { quick: boolean; 'cpu-prof': boolean; help: boolean };
+try {
+  ({ values: options } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      'cpu-prof': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  }));
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+  process.exit(2);
+}
+if (options.help) {
+  process.stdout.write(
+    `${USAGE}\nMeasures the router against its floors in one run and prints the table (see README, Performance).\n` +
+      '  --quick     few calls: proves the benchmark runs; its times mean nothing\n' +
+      '  --cpu-prof  CPU profiles of readable bundles in dist/bench/profiles (times distorted)\n',
+  );
+  process.exit(0);
+}
+const { quick, 'cpu-prof': cpuProfile } = options;
+// The AWS SDK's notice that it will need Node 22 concerns Lambda's runtime (22), not this machine's Node.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const SIZES = quick
   ? {
