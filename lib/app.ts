@@ -10,11 +10,17 @@ import { createApiKeyProvider } from './retell/apiKey';
 import { createRetellPhoneNumberSource, type PhoneNumberSource } from './retell/phoneNumberClient';
 import { createRandomSource } from './routing/random';
 import { parseSettings } from './settings';
+import { type ContactExplainer, createContactExplainer } from './webhook/inboundExplanation';
 import { createInboundWebhook, type InboundWebhook } from './webhook/inboundWebhook';
 import { createSignatureVerifier } from './webhook/signature';
 
 export interface App {
   webhook: InboundWebhook;
+  /**
+   * The webhook's lookup and decision for one contact, explained (`npm run explain`): same config store, random
+   * source and assignment as `webhook`, but no signature, no answer sent and no decision line.
+   */
+  explain: ContactExplainer;
 }
 
 export interface AppOverrides {
@@ -60,10 +66,11 @@ export async function createApp(env: NodeJS.ProcessEnv, overrides: AppOverrides 
     negativeCacheMs: settings.negativeCacheMs,
     tableTimeoutMs,
   });
+  const random = createRandomSource(settings.seed);
   const webhook = createInboundWebhook({
     verifier: createSignatureVerifier(apiKey),
     configStore,
-    random: createRandomSource(settings.seed),
+    random,
     assignment: settings.assignment,
     logger,
     decisions: new DecisionRecorder(settings.metricsNamespace),
@@ -71,7 +78,15 @@ export async function createApp(env: NodeJS.ProcessEnv, overrides: AppOverrides 
     sourceAllowlist: settings.sourceAllowlist,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
   });
-  return { webhook };
+  const explain = createContactExplainer({
+    configStore,
+    random,
+    assignment: settings.assignment,
+    logger,
+    responseBudgetMs: settings.responseBudgetMs,
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
+  });
+  return { webhook, explain };
 }
 
 let container: Promise<App> | undefined;

@@ -128,7 +128,7 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
 }
 
 /** The outcome and its precise reason, for a lookup that answered and the decision made from it. */
-function verdict(
+export function verdict(
   lookup: ConfigLookup | undefined,
   decision: Decision | undefined,
 ): { outcome: Outcome; reason: Reason } {
