@@ -42,15 +42,17 @@ const MAX_CAUSES = 5;
 
 /** The HTTP error Retell answered with: its status and its body, whole (safeCopy redacts, then cuts it). */
 class RetellHttpError extends Error {
-  constructor(
-    readonly status: number,
-    body: string,
-  ) {
+  constructor(status: number, body: string) {
     super(`HTTP ${status}: ${body}`);
     this.name = 'RetellHttpError';
   }
 }
 
+/**
+ * Get Phone Number (`GET /get-phone-number/{phone_number}`, Retell API reference) with the newest key, no retries
+ * (Retell retries the webhook itself, and the caller is waiting) beyond resending a GET that a kept-alive connection
+ * dropped unanswered, and no redirects followed.
+ */
 export function createRetellPhoneNumberSource({
   apiKey,
   baseURL,
