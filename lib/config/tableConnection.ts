@@ -48,13 +48,13 @@ export function createTableConnection(): TableConnection {
 }
 
 /**
- * Where the client sends its requests: the SDK's service-specific then global endpoint variables (AWS SDKs and Tools
- * reference guide, "Service-specific endpoints"), else its rules' endpoint for the region. An account-based endpoint
- * the SDK may pick once it knows the account is not predicted; a connection to the regional one is then only unused.
- * Read from process.env, as the SDK reads them.
+ * Where the client sends its requests: AWS_ENDPOINT_URL_DYNAMODB when set (the SDK's service-specific endpoint
+ * variable, read from process.env as the SDK reads it), else the endpoint the SDK's rules give for the region. An
+ * endpoint chosen otherwise (the global AWS_ENDPOINT_URL, an account-based endpoint the SDK picks once it knows the
+ * account) is not predicted: the connection opened to the regional one is then only unused.
  */
 async function endpointOf(client: DynamoDBClient): Promise<URL> {
-  const configured = process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL;
+  const configured = process.env.AWS_ENDPOINT_URL_DYNAMODB;
   if (configured) return new URL('/', configured);
   const { config } = client;
   const { url } = config.endpointProvider({
