@@ -1,9 +1,10 @@
 // The composition root: settings and clients built once per container, wired into the inbound webhook.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigStore } from './config/configStore';
 import { ConfigTable } from './config/configTable';
 import { MemoryTier } from './config/memoryTier';
+import { createTableConnection } from './config/tableConnection';
 import { createLogger, type Logger, type LogSink } from './logger';
 import { DecisionRecorder } from './observability/decisionRecord';
 import { createApiKeyProvider } from './retell/apiKey';
@@ -36,6 +37,14 @@ export interface AppOverrides {
 export async function createApp(env: NodeJS.ProcessEnv, overrides: AppOverrides = {}): Promise<App> {
   const settings = parseSettings(env);
   const logger = overrides.logger ?? createLogger(settings.logLevel, overrides.logSink);
+  let dynamodb = overrides.dynamodb;
+  if (dynamodb === undefined) {
+    // Opened while the secret is read, not after: the first GetItem then pays no handshake. Never awaited, so a
+    // slow or failed open costs the cold start nothing.
+    const connection = createTableConnection();
+    dynamodb = connection.client;
+    void connection.open();
+  }
   const apiKey = await createApiKeyProvider(settings.apiKey, {
     refreshMs: settings.apiKeyRefreshMs,
     graceMs: settings.apiKeyGraceMs,
@@ -45,8 +54,6 @@ export async function createApp(env: NodeJS.ProcessEnv, overrides: AppOverrides 
     ...(overrides.secretsManager ? { client: overrides.secretsManager } : {}),
   });
   const tableTimeoutMs = Math.floor(settings.responseBudgetMs / 4);
-  // The endpoint comes from AWS_ENDPOINT_URL_DYNAMODB when set: AWS, DynamoDB Local or dynalite alike.
-  const dynamodb = overrides.dynamodb ?? new DynamoDBClient({ maxAttempts: 2 });
   const configStore = new ConfigStore({
     memory: new MemoryTier(settings.memoryCacheMaxEntries),
     table: new ConfigTable(dynamodb, settings.cacheTableName),

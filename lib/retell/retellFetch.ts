@@ -1,5 +1,5 @@
-// The fetch the Retell SDK runs on: Node's fetch, with a bounded response body and one retry of a request that a
-// kept-alive connection dropped before answering.
+// How the Retell client reaches Retell: Node's fetch, with one retry of a request that a kept-alive connection dropped
+// before answering, and a bounded read of the answer.
 import { subscribe } from 'node:diagnostics_channel';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -20,26 +20,48 @@ export class ResponseTooLargeError extends Error {
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /**
- * Node's fetch, bounded and retried:
- * - a body longer than `maxResponseBytes` (by its Content-Length, or as it streams) errors with ResponseTooLargeError
- *   and the rest is not read;
- * - a GET sent on a kept-alive connection that the peer closed before sending a single byte back (the race between
- *   a server's keep-alive timeout and our next request) is sent once more, at once, on a new connection of its own,
- *   under the same signal. Node's fetch cannot be told to open a new connection (that takes undici's own Agent), so
- *   the retry goes through node:http with no agent.
+ * Node's fetch, with one retry: a GET sent on a kept-alive connection that the peer closed before sending a single
+ * byte back (the race between a server's keep-alive timeout and our next request) is sent once more, at once, on a
+ * new connection of its own, under the same signal. Node's fetch cannot be told to open a new connection (that takes
+ * undici's own Agent), so the retry goes through node:http with no agent. Read the body with `readBody`.
  */
-export function createRetellFetch(maxResponseBytes = MAX_RESPONSE_BYTES, base: Fetch = fetch): Fetch {
+export function createRetellFetch(base: Fetch = fetch): Fetch {
   return async (input, init) => {
-    let response: Response;
     try {
-      response = await base(input, init);
+      return await base(input, init);
     } catch (error) {
       const method = (init?.method ?? 'GET').toUpperCase();
       if (method !== 'GET' || init?.signal?.aborted || !droppedUnanswered(error)) throw error;
-      response = await fetchOnNewConnection(String(input instanceof Request ? input.url : input), init);
+      return fetchOnNewConnection(String(input instanceof Request ? input.url : input), init);
     }
-    return bounded(response, maxResponseBytes);
   };
+}
+
+/**
+ * The body as UTF-8 text, read to at most `limit` bytes. Throws ResponseTooLargeError when it is longer (by its
+ * Content-Length, before reading, or as it streams), cancelling the rest; rethrows a failed read.
+ */
+export async function readBody(response: Response, limit = MAX_RESPONSE_BYTES): Promise<string> {
+  const body = response.body;
+  if (body === null) return '';
+  if (Number(response.headers.get('content-length')) > limit) {
+    void body.cancel();
+    throw new ResponseTooLargeError(limit);
+  }
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  const reader = body.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    received += read.value.byteLength;
+    if (received > limit) {
+      void reader.cancel();
+      throw new ResponseTooLargeError(limit);
+    }
+    chunks.push(read.value);
+  }
+  return chunks.length === 1
+    ? Buffer.from(chunks[0] as Uint8Array).toString('utf8')
+    : Buffer.concat(chunks).toString('utf8');
 }
 
 // Which requests were dropped unanswered, from undici's documented diagnostics channels (undici
@@ -101,26 +123,4 @@ function toResponse(incoming: IncomingMessage): Response {
   if (empty) incoming.resume();
   const body = empty ? null : (Readable.toWeb(incoming) as ReadableStream<Uint8Array>);
   return new Response(body, { status, statusText: incoming.statusMessage ?? '', headers });
-}
-
-/** The response with a body that errors past `limit` bytes, cancelling the rest. */
-function bounded(response: Response, limit: number): Response {
-  if (response.body === null) return response;
-  let body: ReadableStream<Uint8Array>;
-  if (Number(response.headers.get('content-length')) > limit) {
-    void response.body.cancel();
-    body = new ReadableStream({ start: (controller) => controller.error(new ResponseTooLargeError(limit)) });
-  } else {
-    let received = 0;
-    body = response.body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          received += chunk.byteLength;
-          if (received > limit) controller.error(new ResponseTooLargeError(limit));
-          else controller.enqueue(chunk);
-        },
-      }),
-    );
-  }
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }

@@ -4,5 +4,5 @@ import { type Row, row } from '../report';
 
 export function bundleSizeRows({ bundles }: Bench): Row[] {
   const floor = bundles.floorBytes;
-  return bundles.functions.map(({ name, bytes }) => row(`bundle size, ${name}`, 'B', bytes, floor, 1.5));
+  return bundles.functions.map(({ name, bytes }) => row(`bundle size, ${name}`, 'B', bytes, floor, 1.45));
 }

@@ -101,7 +101,7 @@ describe('createRetellPhoneNumberSource, against a recording server', () => {
         message: `Get Phone Number failed with HTTP ${status}`,
       });
       expect(error.cause).toBeInstanceOf(Error);
-      // No SDK retries: Retell retries the webhook itself, and the caller is waiting.
+      // No retries: Retell retries the webhook itself, and the caller is waiting.
       expect(requests).toHaveLength(1);
     },
   );
