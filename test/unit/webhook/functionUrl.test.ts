@@ -122,7 +122,8 @@ describe('createFunctionUrlHandler', () => {
       headers: { 'content-type': 'application/json' },
       body: '{"call_inbound":{}}',
     });
-    expect(elapsed).toBeLessThan(450);
+    // Told apart from the 2.5 s the router would otherwise wait, with room for a loaded machine: not a speed test.
+    expect(elapsed).toBeLessThan(2_000);
     expect(harness.retell.requests.get(LONDON)).toBe(1);
   });
 
