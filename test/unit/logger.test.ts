@@ -30,6 +30,25 @@ describe('createLogger', () => {
     expect(Math.abs(Date.parse(record?.timestamp as string) - Date.now())).toBeLessThan(5_000);
   });
 
+  it.each([
+    ['with fields', { kind: 'call_inbound' }],
+    ['without fields', {}],
+  ])('writes members given already serialised after the fields, in a child too (%s)', (_name, fields) => {
+    const { logger, records } = capture('error');
+    logger.always('decision', fields, '"_aws":{"Timestamp":1,"CloudWatchMetrics":[]}');
+    logger.child({ request_id: 'r1' }).always('decision', fields, '"Requests":1');
+    expect(records()).toEqual([
+      {
+        level: 'info',
+        message: 'decision',
+        timestamp: expect.any(String),
+        ...fields,
+        _aws: { Timestamp: 1, CloudWatchMetrics: [] },
+      },
+      { level: 'info', message: 'decision', timestamp: expect.any(String), request_id: 'r1', ...fields, Requests: 1 },
+    ]);
+  });
+
   it('escapes line breaks in messages and fields, so one event stays one line', () => {
     const { logger, lines, records } = capture();
     logger.warn('two\nlines', { reason: 'a\r\nb' });
