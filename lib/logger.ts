@@ -84,7 +84,7 @@ class JsonLogger implements Logger {
   }
 
   private emit(level: LogLevel, message: string, fields: LogFields | undefined, serialised = ''): void {
-    const head = `{"level":"${level}","message":${JSON.stringify(message)},"timestamp":"${new Date().toISOString()}"`;
+    const head = `{"level":"${level}","message":${JSON.stringify(message)},"timestamp":"${isoTimestamp(Date.now())}"`;
     let body: string;
     try {
       body = fields === undefined ? '' : members(JSON.stringify(withPlainErrors(fields)));
@@ -101,6 +101,23 @@ class JsonLogger implements Logger {
       `${head}${this.contextMembers && `,${this.contextMembers}`}${body && `,${body}`}${serialised && `,${serialised}`}}`,
     );
   }
+}
+
+/** `Date.prototype.toISOString` up to the seconds (`2026-11-29T18:21:25.`), of the second `isoTimestamp` last saw. */
+let secondText = '';
+let secondMs = Number.NaN;
+
+/**
+ * `new Date(ms).toISOString()`, with the text up to the seconds kept from the last call in the same second: that call
+ * costs about 0.8 µs, a tenth of the decision line. For whole epoch ms from 1970 to the year 9999, as Date.now() gives.
+ */
+export function isoTimestamp(ms: number): string {
+  const second = ms - (ms % 1000);
+  if (second !== secondMs) {
+    secondText = new Date(second).toISOString().slice(0, 20);
+    secondMs = second;
+  }
+  return `${secondText}${String(ms - second).padStart(3, '0')}Z`;
 }
 
 /** The members of a serialised object, without its braces: `{"a":1}` → `"a":1`, `{}` → ``. */

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger, type LogLevel } from '../../lib/logger';
+import { createLogger, isoTimestamp, type LogLevel } from '../../lib/logger';
 
 function capture(minLevel?: LogLevel) {
   const lines: { level: LogLevel; line: string }[] = [];
@@ -165,5 +166,29 @@ describe('createLogger', () => {
     expect(messages(stdout)).toEqual(['d', 'i']);
     expect(messages(stderr)).toEqual(['w', 'e']);
     expect(stdout.mock.calls.every(([chunk]) => String(chunk).endsWith('}\n'))).toBe(true);
+  });
+});
+
+describe('isoTimestamp', () => {
+  it('is toISOString, for times in the same second as the last one and in others', () => {
+    const ms = fc.integer({ min: 0, max: 253_402_300_798_999 });
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            ms,
+            ms.map((t) => t - (t % 1000)),
+          ),
+          { minLength: 1, maxLength: 5 },
+        ),
+        (times) => {
+          for (const [i, time] of times.entries()) {
+            for (const t of [time, time + (i % 2), time + 999 - (time % 1000)]) {
+              expect(isoTimestamp(t)).toBe(new Date(t).toISOString());
+            }
+          }
+        },
+      ),
+    );
   });
 });
