@@ -52,8 +52,9 @@ export const DECISION_MESSAGE = 'decision';
 
 /** Writes decision lines into one CloudWatch namespace. */
 export class DecisionRecorder {
-  private readonly withLookup: readonly MetricDirective[];
-  private readonly withoutLookup: readonly MetricDirective[];
+  /** The metric directives as JSON, serialised once: they are a third of the line's serialising otherwise. */
+  private readonly withLookup: string;
+  private readonly withoutLookup: string;
 
   constructor(namespace: string) {
     // Dimensions stay few and bounded (function, kind, outcome, config source): agent ids and phone numbers are
@@ -80,8 +81,8 @@ export class DecisionRecorder {
       Dimensions: [['function_name', 'config_source']],
       Metrics: [{ Name: 'ConfigLookups', Unit: 'Count' }],
     };
-    this.withLookup = [requests, health, lookups];
-    this.withoutLookup = [requests, health];
+    this.withLookup = JSON.stringify([requests, health, lookups]);
+    this.withoutLookup = JSON.stringify([requests, health]);
   }
 
   /**
@@ -111,10 +112,6 @@ export class DecisionRecorder {
       duration_ms: durationMs,
       source_ip: facts.sourceIp,
       status_code: facts.statusCode,
-      _aws: {
-        Timestamp: timestamp,
-        CloudWatchMetrics: facts.configSource === undefined ? this.withoutLookup : this.withLookup,
-      },
       Requests: 1,
       Latency: durationMs,
       FailOpen: facts.reason === 'config_unavailable' ? 1 : 0,
@@ -122,7 +119,12 @@ export class DecisionRecorder {
       ColdStarts: context.coldStart ? 1 : 0,
       ConfigLookups: facts.configSource === undefined ? undefined : 1,
     };
-    logger.always(DECISION_MESSAGE, fields);
+    const directives = facts.configSource === undefined ? this.withoutLookup : this.withLookup;
+    logger.always(
+      DECISION_MESSAGE,
+      fields,
+      `"_aws":{"Timestamp":${JSON.stringify(timestamp)},"CloudWatchMetrics":${directives}}`,
+    );
   }
 }
 

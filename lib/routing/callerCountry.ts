@@ -1,14 +1,34 @@
 // Where a caller's number is from, by its numbering plan (so +1 416 is CA and +1 415 is US).
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import LRUCache from 'mnemonist/lru-cache';
+import { e164Country, NOT_RESOLVED } from './e164Country';
+
+/**
+ * Callers whose number e164Country leaves to libphonenumber-js, with its answer (null: none), as that costs tens of
+ * µs a number: an exact cache, bounded (entries are short strings, so this is well under a MiB).
+ */
+const slowAnswers = new LRUCache<string, string | null>(4096);
 
 /**
  * ISO 3166-1 alpha-2 code of the caller's country, or undefined when it cannot be told: no caller ID, a withheld one
  * (`anonymous`, `Restricted`), a number inside other text (`sip:+14165550123@host`), or a number that is not valid in
  * its plan. The last covers carriers' placeholders for withheld callers, such as Twilio's +266696687 ("ANONYMOUS" on
- * a keypad), which libphonenumber would otherwise file under the plan's country (LS).
+ * a keypad), which libphonenumber would otherwise file under the plan's country (LS). The answer is libphonenumber-js's
+ * (min metadata); plain E.164 numbers get it from e164Country's precompiled patterns, the rest from the library.
  */
 export function callerCountry(number: string | undefined): string | undefined {
   if (number === undefined) return undefined;
+  const fast = e164Country(number);
+  if (fast !== NOT_RESOLVED) return fast;
+  const known = slowAnswers.get(number);
+  if (known !== undefined) return known ?? undefined;
+  const country = libraryCountry(number);
+  slowAnswers.set(number, country ?? null);
+  return country;
+}
+
+/** libphonenumber-js's own answer: the reference e164Country is held to. */
+export function libraryCountry(number: string): string | undefined {
   // extract: false, as this is a whole number, not text to find one in; it is also a third faster.
   const parsed = parsePhoneNumberFromString(number, { extract: false });
   return parsed?.isValid() ? parsed.country : undefined;

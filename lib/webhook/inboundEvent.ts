@@ -1,6 +1,6 @@
 // The webhook body: JSON, then Retell's inbound event schema, with errors that name the field and the reason.
 import { describeIssues } from '../describeIssues';
-import { type InboundEvent, InboundEventSchema, type InboundKind } from '../retell/schemas';
+import { E164_PATTERN, type InboundEvent, InboundEventSchema, type InboundKind } from '../retell/schemas';
 import { RequestError } from './errors';
 
 export interface InboundContact {
@@ -27,10 +27,26 @@ export function parseInboundEvent(text: string): InboundContact {
   if (!KINDS.includes((json as { event?: unknown }).event as string)) {
     throw new RequestError('invalid_payload', `event: must be one of ${KINDS.join(', ')}`);
   }
+  const accepted = wellFormed(json as { event: InboundKind } & Record<string, unknown>);
+  if (accepted !== undefined) return accepted;
   const parsed = InboundEventSchema.safeParse(json);
   if (!parsed.success) throw new RequestError('invalid_payload', describeIssues(parsed.error.issues));
   const contact = contactOf(parsed.data);
   return { kind: parsed.data.event, fromNumber: contact.from_number ?? undefined, toNumber: contact.to_number };
+}
+
+/**
+ * The contact of an event that InboundEventSchema accepts as it stands, checked by hand: the schema's checks cost
+ * about 3 µs a request. Undefined for anything else, which the schema then checks, so that its errors are the ones
+ * given; test/unit/webhook/inboundEvent.property.test.ts holds the two to the same answers.
+ */
+function wellFormed(json: { event: InboundKind } & Record<string, unknown>): InboundContact | undefined {
+  const contact = json[json.event];
+  if (typeof contact !== 'object' || contact === null || Array.isArray(contact)) return undefined;
+  const { from_number: from, to_number: to } = contact as Record<string, unknown>;
+  if (typeof to !== 'string' || !E164_PATTERN.test(to)) return undefined;
+  if (from !== undefined && from !== null && typeof from !== 'string') return undefined;
+  return { kind: json.event, fromNumber: from ?? undefined, toNumber: to };
 }
 
 function contactOf(event: InboundEvent): { from_number?: string | null | undefined; to_number: string } {

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger, type LogLevel } from '../../lib/logger';
+import { createLogger, isoTimestamp, type LogLevel } from '../../lib/logger';
 
 function capture(minLevel?: LogLevel) {
   const lines: { level: LogLevel; line: string }[] = [];
@@ -28,6 +29,25 @@ describe('createLogger', () => {
       nested: { a: [1, 2] },
     });
     expect(Math.abs(Date.parse(record?.timestamp as string) - Date.now())).toBeLessThan(5_000);
+  });
+
+  it.each([
+    ['with fields', { kind: 'call_inbound' }],
+    ['without fields', {}],
+  ])('writes members given already serialised after the fields, in a child too (%s)', (_name, fields) => {
+    const { logger, records } = capture('error');
+    logger.always('decision', fields, '"_aws":{"Timestamp":1,"CloudWatchMetrics":[]}');
+    logger.child({ request_id: 'r1' }).always('decision', fields, '"Requests":1');
+    expect(records()).toEqual([
+      {
+        level: 'info',
+        message: 'decision',
+        timestamp: expect.any(String),
+        ...fields,
+        _aws: { Timestamp: 1, CloudWatchMetrics: [] },
+      },
+      { level: 'info', message: 'decision', timestamp: expect.any(String), request_id: 'r1', ...fields, Requests: 1 },
+    ]);
   });
 
   it('escapes line breaks in messages and fields, so one event stays one line', () => {
@@ -146,5 +166,29 @@ describe('createLogger', () => {
     expect(messages(stdout)).toEqual(['d', 'i']);
     expect(messages(stderr)).toEqual(['w', 'e']);
     expect(stdout.mock.calls.every(([chunk]) => String(chunk).endsWith('}\n'))).toBe(true);
+  });
+});
+
+describe('isoTimestamp', () => {
+  it('is toISOString, for times in the same second as the last one and in others', () => {
+    const ms = fc.integer({ min: 0, max: 253_402_300_798_999 });
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            ms,
+            ms.map((t) => t - (t % 1000)),
+          ),
+          { minLength: 1, maxLength: 5 },
+        ),
+        (times) => {
+          for (const [i, time] of times.entries()) {
+            for (const t of [time, time + (i % 2), time + 999 - (time % 1000)]) {
+              expect(isoTimestamp(t)).toBe(new Date(t).toISOString());
+            }
+          }
+        },
+      ),
+    );
   });
 });
