@@ -21,7 +21,7 @@ export async function warmRows(bench: Bench, sizing: Sizing): Promise<Row[]> {
   const floor = expectAnswered(results[1], sizing);
   const calls = `${sizing.iterations.toLocaleString('en-US')} calls`;
   return [
-    row(`warm, config in memory: p50 (${calls})`, 'µs', ours.p50Ms * 1000, floor.p50Ms * 1000, 2),
+    row(`warm, config in memory, country list: p50 (${calls})`, 'µs', ours.p50Ms * 1000, floor.p50Ms * 1000, 2.5),
     row('warm, config in memory: p99', 'µs', ours.p99Ms * 1000, floor.p99Ms * 1000),
     row('warm, config in memory: one at a time', 'req/s', ours.perSecond, floor.perSecond),
   ];
