@@ -1,20 +1,22 @@
 // `npm run call -- --to <number> --from <number> [--sms] [--url <url>]`: posts a webhook signed as Retell signs it,
 // to the local server or a deployed Function URL, and prints the router's decision and, from the local server, why.
+
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { symmetric } from 'retell-sdk/lib/webhook_auth';
 import type { InboundKind } from '../../lib/retell/schemas';
+import { E164_PATTERN } from '../../lib/retell/schemas';
 import { ALLOWED_COUNTRIES_HEADER, DECISION_HEADER, DEMO_API_KEY, localApiKey, localWebhookUrl } from '../local/demo';
 
 const USAGE =
-  'usage: npm run call -- --to <E.164 number> --from <E.164 number> [--sms] [--repeat <N>] [--url <webhook url>]';
+  'usage: npm run call -- --to <E.164 number> --from <caller ID> [--sms] [--repeat <N>] [--url <webhook url>]';
 const HELP = `${USAGE}
 
 Posts an inbound webhook signed as Retell signs it (with RETELL_API_KEY, else the demo key) and prints the answer
 and, from the local server (npm start), why: the request's decision line comes back in a header only it adds.
 
   --to <number>     the called Retell number, E.164
-  --from <number>   the caller, E.164
+  --from <number>   the caller ID as Retell would send it: E.164, or anonymous, a sip: URI, ''
   --sms             an inbound SMS (chat_inbound) instead of a call
   --repeat <N>      place N calls and print how they split between agents (1 to 10000)
   --url <url>       another webhook URL, e.g. a deployed Function URL (no reasons from there: only the answer)
@@ -160,7 +162,9 @@ function parseArguments(argv: string[]): Arguments | 'help' | { error: string } 
     return { error: (error as Error).message };
   }
   if (values.help) return 'help';
-  if (!values.to || !values.from) return { error: 'give both --to and --from' };
+  if (!values.to || values.from === undefined) return { error: 'give both --to and --from' };
+  if (!E164_PATTERN.test(values.to))
+    return { error: `--to must be an E.164 number such as +14155550100, not "${values.to}"` };
   const repeat = values.repeat === undefined ? 1 : Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > MAX_REPEAT) {
     return { error: `--repeat must be a whole number from 1 to ${MAX_REPEAT}, not "${values.repeat}"` };

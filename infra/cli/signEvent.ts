@@ -13,8 +13,8 @@ async function main(): Promise<void> {
     return;
   }
   const [path, ...extra] = args;
-  if (path === undefined || extra.length > 0) {
-    process.stderr.write(`${USAGE}\n`);
+  if (path === undefined || extra.length > 0 || path.startsWith('-')) {
+    process.stderr.write(`${path?.startsWith('-') ? `unknown option ${path}\n` : ''}${USAGE}\n`);
     process.exitCode = 2;
     return;
   }

@@ -7,7 +7,8 @@ import { createLogger } from '../../lib/logger';
 import { type SyncSummary, summarize } from '../../lib/observability/syncRecord';
 import { startLocalBackends } from '../local/demo';
 
-const USAGE = `usage: npm run sync [-- --json]
+const USAGE_LINE = 'usage: npm run sync [-- --json]';
+const USAGE = `${USAGE_LINE}
 
 Runs one config sync: lists every number through Retell's List Phone Numbers API, writes each valid config to the
 cache table as freshly fetched, removes the numbers no longer listed, and prints how many were written, unchanged,
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
       strict: true,
     }));
   } catch (error) {
-    stderr(`${(error as Error).message}\n${USAGE}`);
+    stderr(`${(error as Error).message}\n${USAGE_LINE}`);
     process.exitCode = 2;
     return;
   }
