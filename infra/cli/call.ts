@@ -7,6 +7,7 @@ import { symmetric } from 'retell-sdk/lib/webhook_auth';
 import type { InboundKind } from '../../lib/retell/schemas';
 import { E164_PATTERN } from '../../lib/retell/schemas';
 import { ALLOWED_COUNTRIES_HEADER, DECISION_HEADER, DEMO_API_KEY, localApiKey, localWebhookUrl } from '../local/demo';
+import { argumentsOrExit, type Parsed } from './arguments';
 
 const USAGE =
   'usage: npm run call -- --to <E.164 number> --from <caller ID> [--sms] [--repeat <N>] [--url <webhook url>]';
@@ -143,7 +144,7 @@ interface Arguments {
 }
 
 /** The arguments, or a message that says what is wrong with them. */
-function parseArguments(argv: string[]): Arguments | 'help' | { error: string } {
+function parseArguments(argv: string[]): Parsed<Arguments> {
   let values: { to?: string; from?: string; sms?: boolean; url?: string; repeat?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
@@ -179,16 +180,8 @@ function parseArguments(argv: string[]): Arguments | 'help' | { error: string } 
 }
 
 async function main(): Promise<void> {
-  const parsed = parseArguments(process.argv.slice(2));
-  if (parsed === 'help') {
-    process.stdout.write(`${HELP}\n`);
-    return;
-  }
-  if ('error' in parsed) {
-    process.stderr.write(`${parsed.error}\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  const parsed = argumentsOrExit(parseArguments(process.argv.slice(2)), HELP, USAGE);
+  if (parsed === undefined) return;
   const { kind, to, from, repeat } = parsed;
   const url = parsed.url ?? localWebhookUrl(kind);
   const apiKey = localApiKey();

@@ -1,5 +1,6 @@
 // `npm run explain -- --to <E.164> --from <caller> [--sms] [--json]`: why a caller gets the answer they get. Runs the
 // webhook's real lookup and decision, in the environment `npm start` runs in, and sends nothing to Retell's webhook.
+
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApp } from '../../lib/app';
@@ -11,6 +12,7 @@ import type { RoutingExplanation } from '../../lib/routing/explain';
 import type { Agent } from '../../lib/routing/plan';
 import type { InboundExplanation } from '../../lib/webhook/inboundExplanation';
 import { startLocalBackends } from '../local/demo';
+import { argumentsOrExit, type Parsed } from './arguments';
 
 const USAGE = 'usage: npm run explain -- --to <E.164 number> --from <caller> [--sms] [--json]';
 const HELP = `${USAGE}
@@ -223,7 +225,7 @@ interface Arguments {
 }
 
 /** The arguments, or a message that says what is wrong with them. */
-export function parseArguments(argv: string[]): Arguments | 'help' | { error: string } {
+export function parseArguments(argv: string[]): Parsed<Arguments> {
   let values: { to?: string; from?: string; sms?: boolean; json?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
@@ -256,16 +258,8 @@ export function parseArguments(argv: string[]): Arguments | 'help' | { error: st
 async function main(): Promise<void> {
   // The AWS SDK's notice that it will need Node 22 concerns Lambda's runtime (22), not this machine's Node.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const parsed = parseArguments(process.argv.slice(2));
-  if (parsed === 'help') {
-    process.stdout.write(`${HELP}\n`);
-    return;
-  }
-  if ('error' in parsed) {
-    process.stderr.write(`${parsed.error}\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  const parsed = argumentsOrExit(parseArguments(process.argv.slice(2)), HELP, USAGE);
+  if (parsed === undefined) return;
   let explanation: InboundExplanation;
   try {
     explanation = await explainContact(process.env, parsed.kind, parsed.to, parsed.from);
