@@ -649,6 +649,19 @@ describe('sam-template.yaml alarms', () => {
     }
   });
 
+  it("watches the config sync's failed runs, and exists only with the sync", () => {
+    const mine = alarms.filter(([, alarm]) => watched(alarm).functionId === SYNC);
+    expect(mine).toHaveLength(1);
+    const [[id, alarm]] = mine as [[string, Record<string, unknown>]];
+    expect(watched(alarm)).toEqual({
+      metric: 'RetellRouter/SyncFailures',
+      functionId: SYNC,
+      dimension: 'function_name',
+    });
+    expect(resource(id).Condition).toBe(resource(SYNC).Condition);
+    expect(alarm).toMatchObject({ Statistic: 'Sum', ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
   it.each([
     ['FailOpen', 'FailOpenAlarmThreshold'],
     ['SignatureRefusals', 'SignatureRefusalAlarmThreshold'],
