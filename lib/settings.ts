@@ -18,6 +18,9 @@ const apiKeyText = z.optional(
     .check(z.trim(), z.regex(BEARER_TOKEN, 'must be one token of letters, digits and -._~+/ (RFC 6750 bearer token)')),
 );
 
+/** The CloudWatch namespace of the metrics when METRICS_NAMESPACE is unset. */
+export const DEFAULT_METRICS_NAMESPACE = 'RetellRouter';
+
 const EnvSchema = z
   .object({
     RETELL_API_KEY: apiKeyText,
@@ -46,7 +49,7 @@ const EnvSchema = z
         z.regex(/^[\x20-\x7e]+$/, 'must be printable ASCII'),
         z.refine((name) => !name.startsWith('AWS/'), 'must not start with AWS/, which AWS keeps for its services'),
       ),
-      'RetellRouter',
+      DEFAULT_METRICS_NAMESPACE,
     ),
   })
   .check(

@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../logger';
 import { type SyncSummary, summarize, syncRecord } from '../observability/syncRecord';
 import { createApiKeyProvider } from '../retell/apiKey';
 import { createRetellPhoneNumberLister, type PhoneNumberLister } from '../retell/phoneNumberList';
+import { DEFAULT_METRICS_NAMESPACE } from '../settings';
 import { ConfigSync, ConfigSyncError, type SyncOutcome } from './configSync';
 import { ConfigTable } from './configTable';
 import { parseSyncSettings, type SyncSettings } from './syncSettings';
@@ -17,7 +18,6 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const LAMBDA_MARGIN_MS = 5_000;
 /** A run's budget outside Lambda (`npm run sync`). */
 export const DEFAULT_RUN_BUDGET_MS = 55_000;
-const DEFAULT_NAMESPACE = 'RetellRouter';
 
 export interface ConfigSyncApp {
   settings: SyncSettings;
@@ -124,7 +124,8 @@ export function createConfigSyncHandler({
     }
     const summary = summarize(outcome);
     const functionName = context?.functionName ?? env.AWS_LAMBDA_FUNCTION_NAME ?? 'config-sync';
-    const namespace = env.METRICS_NAMESPACE?.trim() || DEFAULT_NAMESPACE;
+    // From the settings; from the variable itself when the settings are what failed, so the failure still counts.
+    const namespace = app?.settings.metricsNamespace ?? (env.METRICS_NAMESPACE?.trim() || DEFAULT_METRICS_NAMESPACE);
     emit(syncRecord(summary, { functionName, namespace, now: clock() }));
     return summary;
   };

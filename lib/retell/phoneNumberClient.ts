@@ -115,8 +115,11 @@ function causes(error: unknown): unknown[] {
   return chain;
 }
 
-/** The error and its causes as plain Errors of the same names, their messages made safe; nothing else is kept. */
-function safeCopy(error: unknown, apiKey: string, depth = 0): Error {
+/**
+ * The error and its causes as plain Errors of the same names, their messages made safe to log (`safeText`); nothing
+ * else is kept. For every error built from what Retell's API answered.
+ */
+export function safeCopy(error: unknown, apiKey: string, depth = 0): Error {
   const original = error instanceof Error ? error : new Error(String(error));
   const copy = new Error(
     safeText(original.message, apiKey),

@@ -1,7 +1,7 @@
 // Retell's List Phone Numbers API (v2, paginated) through the official SDK: one page per call, checked with our schema.
 import Retell, { APIError } from 'retell-sdk';
 import { describeIssues } from '../describeIssues';
-import { RetellApiError } from './phoneNumberClient';
+import { RetellApiError, safeCopy } from './phoneNumberClient';
 import { type PhoneNumberPage, PhoneNumberPageSchema } from './schemas';
 
 /** Retell's largest `limit` for one page. */
@@ -38,18 +38,19 @@ export function createRetellPhoneNumberLister({
   const client = new Retell({ apiKey: apiKey(), baseURL, timeout: timeoutMs, maxRetries: 0, logLevel: 'off' });
   return {
     async listPage({ limit, paginationKey }, signal) {
+      const key = apiKey();
       let body: unknown;
       try {
         body = await client.phoneNumber.list(
           { limit, ...(paginationKey === undefined ? {} : { pagination_key: paginationKey }) },
           // The key as it is now, not as it was when the client was made: it may have been rotated.
-          { signal, headers: { Authorization: `Bearer ${apiKey()}` } },
+          { signal, headers: { Authorization: `Bearer ${key}` } },
         );
       } catch (error) {
         const status = error instanceof APIError ? error.status : undefined;
         if (status === 401) onUnauthorized?.();
         throw new RetellApiError(`List Phone Numbers failed${status ? ` with HTTP ${status}` : ''}`, {
-          cause: error,
+          cause: safeCopy(error, key),
           status,
         });
       }
