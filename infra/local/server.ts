@@ -1,6 +1,7 @@
 // `npm start`: both webhooks on 127.0.0.1, each request turned into the Function URL event and context Lambda would
-// give, and passed to the handler the functions export, so what runs here is what runs in Lambda. Each answer also
-// carries the request's decision line in a header only this server adds, so `npm run call` can say why.
+// give, and passed through the adapter the functions export (createFunctionUrlHandler), so what runs here is what
+// runs in Lambda. Each answer also carries the request's decision line in a header only this server adds, so
+// `npm run call` can say why.
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
