@@ -18,14 +18,17 @@ import { warmRows } from './measure/warm';
 import { formatReport, type Report, type Row, writeReport } from './report';
 import { startWorld } from './world';
 
-const USAGE = 'usage: npm run bench [-- --quick] [-- --cpu-prof]';
+const USAGE = 'usage: npm run bench [-- --quick] [-- --cpu-prof] [-- --only <step>[,<step>…]]';
+const STEP_IDS = ['bundle', 'cold', 'modelled', 'warm', 'line', 'dynamodb', 'retell', 'agents', 'memory'] as const;
+type StepId = (typeof STEP_IDS)[number];
 
-let options: { quick: boolean; 'cpu-prof': boolean; help: boolean };
+let options: { quick: boolean; 'cpu-prof': boolean; only?: string | undefined; help: boolean };
 try {
   ({ values: options } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
+      only: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -38,11 +41,18 @@ if (options.help) {
   process.stdout.write(
     `${USAGE}\nMeasures the router against its floors in one run and prints the table (see README, Performance).\n` +
       '  --quick     few calls: proves the benchmark runs; its times mean nothing\n' +
-      '  --cpu-prof  CPU profiles of readable bundles in dist/bench/profiles (times distorted)\n',
+      '  --cpu-prof  CPU profiles of readable bundles in dist/bench/profiles (times distorted)\n' +
+      `  --only      only these steps, for working on one figure: ${STEP_IDS.join(', ')}\n`,
   );
   process.exit(0);
 }
 const { quick, 'cpu-prof': cpuProfile } = options;
+const only = options.only?.split(',').map((id) => id.trim());
+const unknownSteps = only?.filter((id) => !(STEP_IDS as readonly string[]).includes(id)) ?? [];
+if (unknownSteps.length > 0) {
+  process.stderr.write(`--only: no step named ${unknownSteps.join(', ')}; steps: ${STEP_IDS.join(', ')}\n${USAGE}\n`);
+  process.exit(2);
+}
 // The AWS SDK's notice that it will need Node 22 concerns Lambda's runtime (22), not this machine's Node.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -80,24 +90,26 @@ const bench: Bench = {
     cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${BENCH_DIR}/profiles`, `--cpu-prof-name=${name}.cpuprofile`] : [],
 };
 
-const steps: [string, () => Row[] | Promise<Row[]>][] = [
-  ['bundle sizes', () => bundleSizeRows(bench)],
-  [`cold start, ${SIZES.coldStarts} processes each`, () => coldStartRows(bench, SIZES.coldStarts)],
+const steps: [StepId, string, () => Row[] | Promise<Row[]>][] = [
+  ['bundle', 'bundle sizes', () => bundleSizeRows(bench)],
+  ['cold', `cold start, ${SIZES.coldStarts} processes each`, () => coldStartRows(bench, SIZES.coldStarts)],
   [
+    'modelled',
     `cold start on the modelled network, ${SIZES.coldStarts} processes each`,
     () => modelledColdStartRows(bench, SIZES.coldStarts),
   ],
-  [`warm, ${SIZES.warm.iterations} calls each`, () => warmRows(bench, SIZES.warm)],
-  [`decision line, ${SIZES.decisionLines} lines a sample`, () => decisionLineRows(SIZES.decisionLines)],
-  [`config in DynamoDB, ${SIZES.dynamodb.iterations} calls each`, () => dynamoRows(bench, SIZES.dynamodb)],
-  [`config only at Retell, ${SIZES.retell.iterations} calls each`, () => retellRows(bench, SIZES.retell)],
-  [`agents per number, ${SIZES.agents.iterations} calls each`, () => agentGrowthRows(bench, SIZES.agents)],
-  [`memory tier, ${SIZES.heapNumbers} numbers`, () => heapRows(bench, SIZES.heapNumbers)],
+  ['warm', `warm, ${SIZES.warm.iterations} calls each`, () => warmRows(bench, SIZES.warm)],
+  ['line', `decision line, ${SIZES.decisionLines} lines a sample`, () => decisionLineRows(SIZES.decisionLines)],
+  ['dynamodb', `config in DynamoDB, ${SIZES.dynamodb.iterations} calls each`, () => dynamoRows(bench, SIZES.dynamodb)],
+  ['retell', `config only at Retell, ${SIZES.retell.iterations} calls each`, () => retellRows(bench, SIZES.retell)],
+  ['agents', `agents per number, ${SIZES.agents.iterations} calls each`, () => agentGrowthRows(bench, SIZES.agents)],
+  ['memory', `memory tier, ${SIZES.heapNumbers} numbers`, () => heapRows(bench, SIZES.heapNumbers)],
 ];
 const rows: Row[] = [];
 try {
   await world.store([FRONT_DESK, ...AGENT_COUNTS.map(withAgents)]);
-  for (const [what, measure] of steps) {
+  for (const [id, what, measure] of steps) {
+    if (only !== undefined && !only.includes(id)) continue;
     console.error(`· ${what} (at ${elapsed()})`);
     rows.push(...(await measure()));
   }
@@ -109,7 +121,7 @@ const cpu = cpus();
 const report: Report = {
   node: process.version,
   cpu: `${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length}`,
-  mode: `${quick ? 'quick' : 'full'}${cpuProfile ? ', CPU-profiled (times distorted)' : ''}`,
+  mode: `${quick ? 'quick' : 'full'}${only === undefined ? '' : `, only ${only.join(', ')}`}${cpuProfile ? ', CPU-profiled (times distorted)' : ''}`,
   startedAt: startedAt.toISOString(),
   seconds: (performance.now() - began) / 1000,
   rows,
