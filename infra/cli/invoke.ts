@@ -1,6 +1,6 @@
 // `npm run invoke -- <LogicalId> <event.json>`: `sam local invoke` without Docker. Reads the function from
 // sam-template.yaml, bundles it with the template's esbuild options, runs the bundle on the event, prints the answer.
-import { existsSync } from 'node:fs';
+import fs, { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -164,8 +164,12 @@ async function main(): Promise<void> {
   // The AWS SDK's notice that it will need Node 22 concerns Lambda's runtime (22), not this machine's Node.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const print = process.stdout.write.bind(process.stdout);
-  // As with `sam local invoke`: the function's logs on stderr, its answer alone on stdout.
+  // As with `sam local invoke`: the function's logs on stderr, its answer alone on stdout. The router writes its lines
+  // to fd 1 itself (fs.writeSync, lib/logger.ts), anything else through process.stdout: both are turned to stderr.
   process.stdout.write = process.stderr.write.bind(process.stderr);
+  const writeSync = fs.writeSync;
+  fs.writeSync = ((fd: number, ...rest: unknown[]) =>
+    Reflect.apply(writeSync, fs, [fd === 1 ? 2 : fd, ...rest])) as typeof fs.writeSync;
   const response = await invoke({ logicalId, eventPath });
   print(`${JSON.stringify(response)}\n`);
 }

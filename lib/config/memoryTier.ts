@@ -1,6 +1,8 @@
 // The container's own tier: a size-bounded LRU whose entries also carry how long memory may answer alone.
-// mnemonist's LRU is the one the AWS SDK already bundles, so the bound costs no extra bytes.
-import LRUCache from 'mnemonist/lru-cache';
+// mnemonist's LRU is the one the AWS SDK already bundles, so the bound costs almost no extra bytes. Its Map-backed
+// variant: LRUCache keeps keys in a plain object, whose lookup by a phone number freshly parsed from a request body
+// cost about 1.7 µs in a CPU profile of the warm path (a tenth of it), against about 0.3 µs for the Map.
+import LRUMap from 'mnemonist/lru-map';
 import { type CachedConfig, isFresh } from './cachedConfig';
 
 interface MemoryEntry {
@@ -10,10 +12,10 @@ interface MemoryEntry {
 }
 
 export class MemoryTier {
-  private readonly entries: LRUCache<string, MemoryEntry>;
+  private readonly entries: LRUMap<string, MemoryEntry>;
 
   constructor(maxEntries: number) {
-    this.entries = new LRUCache(maxEntries);
+    this.entries = new LRUMap(maxEntries);
   }
 
   /** The entry when it is fresh and memory may still answer for it. */

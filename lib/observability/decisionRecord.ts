@@ -2,7 +2,7 @@
 // log lines"), which is at once a CloudWatch Embedded Metric Format record, so logs and metrics are written once.
 // EMF: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
 import type { ConfigSource } from '../config/configStore';
-import type { LogFields, Logger } from '../logger';
+import type { Logger } from '../logger';
 import type { InboundKind } from '../retell/schemas';
 import type { Agent } from '../routing/plan';
 import type { RequestContext } from './requestContext';
@@ -89,43 +89,48 @@ export class DecisionRecorder {
    * Writes the request's one decision line through `logger`, whatever its level (the metrics must not depend on
    * LOG_LEVEL). `logger` must carry no request context of its own: the line writes the context's fields itself, as
    * its metrics' dimensions must be top-level members. `timestamp`: epoch ms, the metrics' time.
+   *
+   * The members are written as text, in a fixed order, absent facts left out: the same JSON as serialising an object
+   * of them (test/unit/observability/decisionRecord.property.test.ts holds the two equal for any facts), at about a
+   * third of the cost (bench row "decision line alone"). Enumerated values (kind, outcome, reason, assignment, config
+   * source) are written without escaping; every other string goes through JSON.stringify.
    */
   write(logger: Logger, context: RequestContext, facts: DecisionFacts, timestamp: number): void {
     const durationMs = Math.round(facts.durationMs * 1000) / 1000;
-    // One object literal, not a spread of the context plus fields: a wide object built that way falls into V8's slow
-    // dictionary mode, and its serialisation costs ten times as much.
-    const fields: LogFields = {
-      request_id: context.requestId,
-      function_name: context.functionName,
-      cold_start: context.coldStart,
-      kind: facts.kind,
-      to_number: facts.toNumber,
-      from_number: logger.enabled('debug') ? facts.fromNumber : undefined,
-      outcome: facts.outcome,
-      reason: facts.reason,
-      caller_country: facts.callerCountry,
-      agent_id: facts.agent?.agentId,
-      agent_version: facts.agent?.agentVersion,
-      assignment: facts.assignment,
-      config_source: facts.configSource,
-      config_age_ms: facts.configAgeMs,
-      duration_ms: durationMs,
-      source_ip: facts.sourceIp,
-      status_code: facts.statusCode,
-      Requests: 1,
-      Latency: durationMs,
-      FailOpen: facts.reason === 'config_unavailable' ? 1 : 0,
-      SignatureRefusals: facts.reason === 'invalid_signature' ? 1 : 0,
-      ColdStarts: context.coldStart ? 1 : 0,
-      ConfigLookups: facts.configSource === undefined ? undefined : 1,
-    };
-    const directives = facts.configSource === undefined ? this.withoutLookup : this.withLookup;
+    const { agent, callerCountry, configSource, reason } = facts;
+    let line = `"request_id":${JSON.stringify(context.requestId)},"function_name":${JSON.stringify(context.functionName)},"cold_start":${context.coldStart},"kind":"${facts.kind}"`;
+    if (facts.toNumber !== undefined) line += `,"to_number":${JSON.stringify(facts.toNumber)}`;
+    if (facts.fromNumber !== undefined && logger.enabled('debug')) {
+      line += `,"from_number":${JSON.stringify(facts.fromNumber)}`;
+    }
+    line += `,"outcome":"${facts.outcome}","reason":"${reason}"`;
+    if (callerCountry !== undefined) line += `,"caller_country":${JSON.stringify(callerCountry)}`;
+    if (agent !== undefined) {
+      line += `,"agent_id":${JSON.stringify(agent.agentId)}`;
+      const version = agent.agentVersion;
+      if (version !== undefined) {
+        line += `,"agent_version":${typeof version === 'number' ? number(version) : JSON.stringify(version)}`;
+      }
+    }
+    if (facts.assignment !== undefined) line += `,"assignment":"${facts.assignment}"`;
+    if (configSource !== undefined) line += `,"config_source":"${configSource}"`;
+    if (facts.configAgeMs !== undefined) line += `,"config_age_ms":${number(facts.configAgeMs)}`;
+    line += `,"duration_ms":${number(durationMs)}`;
+    if (facts.sourceIp !== undefined) line += `,"source_ip":${JSON.stringify(facts.sourceIp)}`;
+    line += `,"status_code":${number(facts.statusCode)},"Requests":1,"Latency":${number(durationMs)}`;
+    line += `,"FailOpen":${reason === 'config_unavailable' ? 1 : 0},"SignatureRefusals":${reason === 'invalid_signature' ? 1 : 0},"ColdStarts":${context.coldStart ? 1 : 0}`;
+    if (configSource !== undefined) line += ',"ConfigLookups":1';
+    const directives = configSource === undefined ? this.withoutLookup : this.withLookup;
     logger.always(
       DECISION_MESSAGE,
-      fields,
-      `"_aws":{"Timestamp":${JSON.stringify(timestamp)},"CloudWatchMetrics":${directives}}`,
+      `${line},"_aws":{"Timestamp":${number(timestamp)},"CloudWatchMetrics":${directives}}`,
     );
   }
+}
+
+/** A number as JSON writes it: its shortest round-trip text (the same algorithm as String), null when not finite. */
+function number(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
 }
 
 interface MetricDirective {

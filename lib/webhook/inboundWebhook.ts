@@ -47,7 +47,8 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
   const { verifier, configStore, random, assignment, logger, decisions, sourceAllowlist } = options;
   const clock = options.clock ?? Date.now;
 
-  const accept = async (request: HttpRequest): Promise<InboundContact> => {
+  /** The request's contact, or a promise of it when the signature needs the keys re-read; throws RequestErrors. */
+  const accept = (request: HttpRequest): InboundContact | Promise<InboundContact> => {
     if (request.method.toUpperCase() !== 'POST') {
       throw new RequestError('method_not_allowed', `${request.method} is not allowed: POST the webhook`);
     }
@@ -55,8 +56,8 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
       throw new RequestError('forbidden_source', 'source address is not allowed');
     }
     const raw = readRawBody(request.body, request.isBase64Encoded);
-    await verifier.verify(raw.signed, header(request.headers, SIGNATURE_HEADER), clock());
-    return parseInboundEvent(raw.text);
+    const refreshing = verifier.verify(raw.signed, header(request.headers, SIGNATURE_HEADER), clock());
+    return refreshing === undefined ? parseInboundEvent(raw.text) : refreshing.then(() => parseInboundEvent(raw.text));
   };
 
   return async (request, context, budgetMs = options.responseBudgetMs) => {
@@ -65,7 +66,8 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
     const log = logger.child(contextFields(context));
     let contact: InboundContact;
     try {
-      contact = await accept(request);
+      const accepted = accept(request);
+      contact = accepted instanceof Promise ? await accepted : accepted;
     } catch (error) {
       const refusal = error instanceof RequestError ? error : undefined;
       // Anything else is a bug: logged with its cause, answered as a 500 that says nothing of it.
@@ -105,6 +107,7 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
     const response = inboundResponse(kind, decision);
     const now = clock();
     const found = lookup !== undefined && lookup.status !== 'unavailable' ? lookup : undefined;
+    const { outcome, reason } = failed ? FAILED_OPEN : verdict(lookup, decision);
     decisions.write(
       logger,
       context,
@@ -112,7 +115,8 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
         kind,
         toNumber,
         fromNumber,
-        ...(failed ? { outcome: 'passthrough', reason: 'internal_error' } : verdict(lookup, decision)),
+        outcome,
+        reason,
         callerCountry: decision?.callerCountry,
         agent: decision?.action === 'override' ? decision.agent : undefined,
         assignment: decision?.action === 'override' ? decision.assignment : undefined,
@@ -126,6 +130,8 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
     return response;
   };
 }
+
+const FAILED_OPEN = { outcome: 'passthrough', reason: 'internal_error' } as const;
 
 /** The outcome and its precise reason, for a lookup that answered and the decision made from it. */
 export function verdict(

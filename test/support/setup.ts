@@ -1,4 +1,5 @@
 // Every test runs without AWS or Retell: local credentials, no shared config files, no real endpoints.
+import fs from 'node:fs';
 import 'aws-sdk-client-mock-vitest/extend';
 
 process.env.AWS_REGION = 'us-east-1';
@@ -11,3 +12,14 @@ delete process.env.AWS_PROFILE;
 // The SDK's notice that it will need Node 22 (Lambda's runtime) would otherwise fill the test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 delete process.env.RETELL_API_KEY;
+
+// The log sink writes lines to fds 1 and 2 with fs.writeSync (lib/logger.ts, writeLine), past the process.stdout and
+// process.stderr that Vitest captures per test: those writes are handed to the streams, so test output stays tidy.
+const writeSync = fs.writeSync;
+fs.writeSync = ((fd: number, data: unknown, ...rest: unknown[]) => {
+  if ((fd === 1 || fd === 2) && typeof data === 'string') {
+    (fd === 1 ? process.stdout : process.stderr).write(data);
+    return Buffer.byteLength(data);
+  }
+  return Reflect.apply(writeSync, fs, [fd, data, ...rest]);
+}) as typeof fs.writeSync;

@@ -9,6 +9,7 @@ import { resetApp } from '../../lib/app';
 import type { InboundKind } from '../../lib/retell/schemas';
 import { FIXTURES } from '../support/harness';
 import { sign, TEST_API_KEY } from '../support/signing';
+import { captureStdio } from '../support/stdio';
 
 const TABLE = 'retell-router-functions-test';
 const FRONT_DESK = '+14155550100';
@@ -99,7 +100,7 @@ describe('the Lambda handlers', () => {
     });
 
     it('answers 500 misconfigured without a stack when CACHE_TABLE_NAME is missing, and recovers once it is set', async () => {
-      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      const { stderr } = captureStdio();
       delete process.env.CACHE_TABLE_NAME;
       const result = await handler(await signedEvent('call_inbound'));
       expect(result.statusCode).toBe(500);
@@ -109,7 +110,7 @@ describe('the Lambda handlers', () => {
         message: 'the router is misconfigured; see its logs',
       });
       expect(result.body).not.toContain(' at ');
-      const logged = stderr.mock.calls.map(([chunk]) => String(chunk)).join('');
+      const logged = stderr.join('');
       expect(logged).toContain('CACHE_TABLE_NAME');
       expect(logged).not.toContain(TEST_API_KEY);
       expect(logged).not.toContain('"stack"');

@@ -1,6 +1,10 @@
+import fs, { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger, isoTimestamp, type LogLevel } from '../../lib/logger';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { createLogger, isoTimestamp, type LogLevel, writeLine } from '../../lib/logger';
+import { captureStdio, jsonLines } from '../support/stdio';
 
 function capture(minLevel?: LogLevel) {
   const lines: { level: LogLevel; line: string }[] = [];
@@ -31,22 +35,19 @@ describe('createLogger', () => {
     expect(Math.abs(Date.parse(record?.timestamp as string) - Date.now())).toBeLessThan(5_000);
   });
 
-  it.each([
-    ['with fields', { kind: 'call_inbound' }],
-    ['without fields', {}],
-  ])('writes members given already serialised after the fields, in a child too (%s)', (_name, fields) => {
+  it('writes members given already serialised at info whatever the level, after the context in a child', () => {
     const { logger, records } = capture('error');
-    logger.always('decision', fields, '"_aws":{"Timestamp":1,"CloudWatchMetrics":[]}');
-    logger.child({ request_id: 'r1' }).always('decision', fields, '"Requests":1');
+    logger.always('decision', '"kind":"call_inbound","_aws":{"Timestamp":1,"CloudWatchMetrics":[]}');
+    logger.child({ request_id: 'r1' }).always('decision', '"Requests":1');
     expect(records()).toEqual([
       {
         level: 'info',
         message: 'decision',
         timestamp: expect.any(String),
-        ...fields,
+        kind: 'call_inbound',
         _aws: { Timestamp: 1, CloudWatchMetrics: [] },
       },
-      { level: 'info', message: 'decision', timestamp: expect.any(String), request_id: 'r1', ...fields, Requests: 1 },
+      { level: 'info', message: 'decision', timestamp: expect.any(String), request_id: 'r1', Requests: 1 },
     ]);
   });
 
@@ -154,18 +155,89 @@ describe('createLogger', () => {
     ]);
   });
 
-  it('writes debug and info to stdout, warn and error to stderr, by default', () => {
-    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  it('writes debug and info to stdout, warn and error to stderr, by default, a whole line per write', () => {
+    const { stdout, stderr } = captureStdio();
     const logger = createLogger('debug');
     logger.debug('d');
     logger.info('i');
     logger.warn('w');
     logger.error('e');
-    const messages = (spy: typeof stdout) => spy.mock.calls.map(([chunk]) => JSON.parse(String(chunk)).message);
-    expect(messages(stdout)).toEqual(['d', 'i']);
-    expect(messages(stderr)).toEqual(['w', 'e']);
-    expect(stdout.mock.calls.every(([chunk]) => String(chunk).endsWith('}\n'))).toBe(true);
+    expect(jsonLines(stdout).map(({ message }) => message)).toEqual(['d', 'i']);
+    expect(jsonLines(stderr).map(({ message }) => message)).toEqual(['w', 'e']);
+    expect(
+      [...stdout, ...stderr].every((write) => write.endsWith('}\n') && write.indexOf('\n') === write.length - 1),
+    ).toBe(true);
+  });
+});
+
+describe('writeLine', () => {
+  /** A stream standing in for process.stdout: it keeps what it is given, and may hold unwritten text. */
+  function stream(writableLength = 0) {
+    const chunks: Buffer[] = [];
+    const sink = {
+      writableLength,
+      write(chunk: string | Uint8Array) {
+        chunks.push(Buffer.from(chunk));
+        return true;
+      },
+    } as unknown as NodeJS.WritableStream & { writableLength: number };
+    return Object.assign(sink, { received: () => Buffer.concat(chunks) });
+  }
+
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'writeLine-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes each line to the descriptor itself, in order, leaving the stream alone', () => {
+    const path = join(dir, 'out');
+    const fd = openSync(path, 'w');
+    const out = stream();
+    writeLine(fd, out, 'one\n');
+    writeLine(fd, out, 'twó ☎\n');
+    closeSync(fd);
+    expect(readFileSync(path, 'utf8')).toBe('one\ntwó ☎\n');
+    expect(out.received()).toHaveLength(0);
+  });
+
+  it('hands lines to the stream while it holds unwritten text, so they keep their order', () => {
+    const path = join(dir, 'out');
+    const fd = openSync(path, 'w');
+    const out = stream(10);
+    writeLine(fd, out, 'after\n');
+    closeSync(fd);
+    expect(readFileSync(path, 'utf8')).toBe('');
+    expect(out.received().toString()).toBe('after\n');
+  });
+
+  it('hands the line to the stream when the descriptor refuses it (EAGAIN: a full pipe)', () => {
+    const out = stream();
+    const write = vi.spyOn(fs, 'writeSync').mockImplementation(() => {
+      throw Object.assign(new Error('EAGAIN: resource temporarily unavailable, write'), { code: 'EAGAIN' });
+    });
+    onTestFinished(() => write.mockRestore());
+    writeLine(1, out, 'line\n');
+    expect(out.received().toString()).toBe('line\n');
+  });
+
+  it('hands the stream the rest of a partial write, counted in bytes', () => {
+    const out = stream();
+    const write = vi.spyOn(fs, 'writeSync').mockImplementation(() => 3);
+    onTestFinished(() => write.mockRestore());
+    writeLine(1, out, 'é☎ rest\n');
+    // 'é' is 2 bytes and '☎' 3: the descriptor took 3 bytes, so the stream gets the rest from inside '☎' on.
+    expect(out.received()).toEqual(Buffer.from('é☎ rest\n').subarray(3));
+  });
+
+  it('drops the line, without throwing, when nobody reads the logs (EPIPE)', () => {
+    const out = stream();
+    const write = vi.spyOn(fs, 'writeSync').mockImplementation(() => {
+      throw Object.assign(new Error('EPIPE: broken pipe, write'), { code: 'EPIPE' });
+    });
+    onTestFinished(() => write.mockRestore());
+    expect(() => writeLine(1, out, 'line\n')).not.toThrow();
+    expect(out.received()).toHaveLength(0);
   });
 });
 

@@ -70,7 +70,7 @@ function recordingLogger(
     info: at('info'),
     warn: at('warn'),
     error: at('error'),
-    always: at('info'),
+    always: (message) => records.push({ level: 'info', message, fields: { ...context } }),
     enabled: () => true,
     child: (more) => recordingLogger(records, { ...context, ...more }).logger,
   };

@@ -6,6 +6,7 @@ import { ApiKeyError } from '../../../lib/retell/apiKey';
 import { createFunctionUrlHandler } from '../../../lib/webhook/functionUrl';
 import { type Harness, startHarness } from '../../support/harness';
 import { sign } from '../../support/signing';
+import { captureStdio, jsonLines } from '../../support/stdio';
 
 const US_CALLER = '+12125550123';
 const US_ONLY = '+14155550101'; // one call agent, agent_us_sales
@@ -15,14 +16,6 @@ const ROUTED = '{"call_inbound":{"override_agent_id":"agent_us_sales"}}';
 
 function callBody(to = US_ONLY): string {
   return JSON.stringify({ event: 'call_inbound', call_inbound: { from_number: US_CALLER, to_number: to } });
-}
-
-/** The JSON lines written to a spied stream; anything else there (a Node warning) is not the router's. */
-function jsonLines(spy: { mock: { calls: unknown[][] } }): Record<string, unknown>[] {
-  return spy.mock.calls
-    .map(([chunk]) => String(chunk).trim())
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line));
 }
 
 function lambdaContext(remainingMs: number): Context {
@@ -128,7 +121,7 @@ describe('createFunctionUrlHandler', () => {
   });
 
   it('answers 500 misconfigured, without a stack, when the router cannot start', async () => {
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const { stderr } = captureStdio();
     const secret = 'key_do_not_log_me_0123456789';
     const handler = createFunctionUrlHandler(() => createApp({ RETELL_API_KEY: secret }));
     const result = await handler(functionUrlEvent({ body: callBody(), headers: {} }));
@@ -151,7 +144,7 @@ describe('createFunctionUrlHandler', () => {
   });
 
   it('answers 503 unavailable, which Retell retries, when the API key secret cannot be read', async () => {
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const { stderr } = captureStdio();
     const cause = new Error('connect ETIMEDOUT');
     const handler = createFunctionUrlHandler(() =>
       Promise.reject(new ApiKeyError('cannot read secret arn:x', { cause })),
@@ -168,7 +161,7 @@ describe('createFunctionUrlHandler', () => {
   });
 
   it('answers 500 internal_error, without a stack, when the webhook throws', async () => {
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const { stderr } = captureStdio();
     const broken = { webhook: () => Promise.reject(new TypeError('a bug')) } as unknown as App;
     const handler = createFunctionUrlHandler(async () => broken);
     const body = callBody();
@@ -177,7 +170,7 @@ describe('createFunctionUrlHandler', () => {
     );
     expect(result.statusCode).toBe(500);
     expect(JSON.parse(result.body)).toEqual({ error: 'internal_error', message: 'the router failed; see its logs' });
-    const record = JSON.parse(stderr.mock.calls.map(([chunk]) => String(chunk)).join(''));
+    const [record] = jsonLines(stderr);
     expect(record).toMatchObject({
       message: 'request failed unexpectedly',
       error: { name: 'TypeError', message: 'a bug' },

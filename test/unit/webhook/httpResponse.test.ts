@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { InboundOverride, InboundResponse } from '../../../lib/retell/schemas';
 import { RequestError, type RequestErrorCode } from '../../../lib/webhook/errors';
 import { errorResponse, inboundResponse, jsonResponse } from '../../../lib/webhook/httpResponse';
 
@@ -43,6 +45,26 @@ describe('inboundResponse', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/json');
     expect(response.body).toBe(body);
+  });
+
+  it('writes exactly the JSON of the override for any agent id and version, of either kind', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('call_inbound', 'chat_inbound'),
+        fc.string({ unit: 'binary', maxLength: 40 }),
+        fc.option(fc.oneof(fc.integer(), fc.string({ unit: 'binary', maxLength: 10 })), { nil: undefined }),
+        (kind, agentId, agentVersion) => {
+          const agent = agentVersion === undefined ? { agentId } : { agentId, agentVersion };
+          const { body } = inboundResponse(kind, { action: 'override', agent, assignment: 'random' });
+          const override: InboundOverride =
+            agentVersion === undefined
+              ? { override_agent_id: agentId }
+              : { override_agent_id: agentId, override_agent_version: agentVersion };
+          expect(body).toBe(JSON.stringify({ [kind]: override } satisfies InboundResponse));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it.each([

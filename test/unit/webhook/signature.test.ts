@@ -23,6 +23,9 @@ const MALFORMED = 'malformed x-retell-signature header: expected v=<unix ms>,d=<
 const MISMATCH = 'signature does not match the request body';
 const STALE = 'signature timestamp is more than 5 minutes from now';
 
+/** A verification's answer as a promise, whether it came synchronously (current keys) or after a re-read. */
+const settle = (verify: () => undefined | Promise<void>): Promise<void> => Promise.resolve().then(verify);
+
 const refusal = (verify: Promise<void>): Promise<RequestError> => rejection(RequestError, verify);
 
 async function expectRefused(verify: Promise<void>, message: string): Promise<void> {
@@ -36,30 +39,47 @@ describe('createSignatureVerifier', () => {
   it("verifies the SDK's test vector at its own timestamp", async () => {
     const vector = createSignatureVerifier(staticApiKey(VECTOR.key));
     await expect(
-      vector.verify(Buffer.from(VECTOR.body, 'utf8'), VECTOR.header, VECTOR.timestamp),
+      settle(() => vector.verify(Buffer.from(VECTOR.body, 'utf8'), VECTOR.header, VECTOR.timestamp)),
     ).resolves.toBeUndefined();
   });
 
   it('refuses the test vector under another key, and with one digest digit changed', async () => {
-    await expectRefused(verifier.verify(Buffer.from(VECTOR.body), VECTOR.header, VECTOR.timestamp), MISMATCH);
+    await expectRefused(
+      settle(() => verifier.verify(Buffer.from(VECTOR.body), VECTOR.header, VECTOR.timestamp)),
+      MISMATCH,
+    );
     const flipped = `v=${VECTOR.timestamp},d=${DIGEST.slice(0, -1)}${DIGEST.endsWith('e') ? 'f' : 'e'}`;
     const vector = createSignatureVerifier(staticApiKey(VECTOR.key));
-    await expectRefused(vector.verify(Buffer.from(VECTOR.body), flipped, VECTOR.timestamp), MISMATCH);
+    await expectRefused(
+      settle(() => vector.verify(Buffer.from(VECTOR.body), flipped, VECTOR.timestamp)),
+      MISMATCH,
+    );
   });
 
   it("accepts what retell-sdk's symmetric.sign produces", async () => {
     const header = await symmetric.sign(BODY, TEST_API_KEY, NOW);
-    await expect(verifier.verify(bytes, header, NOW)).resolves.toBeUndefined();
+    await expect(settle(() => verifier.verify(bytes, header, NOW))).resolves.toBeUndefined();
   });
 
   it('accepts a non-ASCII body signed by the SDK, verified over its UTF-8 bytes', async () => {
     const body = '{"event":"chat_inbound","note":"Zoë 📞 → ü"}';
     const header = await sign(body, NOW);
-    await expect(verifier.verify(Buffer.from(body, 'utf8'), header, NOW)).resolves.toBeUndefined();
+    await expect(settle(() => verifier.verify(Buffer.from(body, 'utf8'), header, NOW))).resolves.toBeUndefined();
+  });
+
+  it('answers at once when a current key signs, and only re-reads the keys (a promise) when none does', async () => {
+    const header = await sign(BODY, NOW);
+    expect(verifier.verify(bytes, header, NOW)).toBeUndefined();
+    const mismatch = verifier.verify(Buffer.from(`${BODY} `), header, NOW);
+    expect(mismatch).toBeInstanceOf(Promise);
+    await expectRefused(mismatch as Promise<void>, MISMATCH);
   });
 
   it('refuses a missing header', async () => {
-    await expectRefused(verifier.verify(bytes, undefined, NOW), 'missing x-retell-signature header');
+    await expectRefused(
+      settle(() => verifier.verify(bytes, undefined, NOW)),
+      'missing x-retell-signature header',
+    );
   });
 
   describe('refuses a malformed header', () => {
@@ -89,13 +109,19 @@ describe('createSignatureVerifier', () => {
       ['reordered parts', `d=${digest},v=${NOW}`],
       ['a scheme prefix', `sha256=${digest}`],
     ])('%s', async (_name, header) => {
-      await expectRefused(verifier.verify(bytes, header, NOW), MALFORMED);
+      await expectRefused(
+        settle(() => verifier.verify(bytes, header, NOW)),
+        MALFORMED,
+      );
     });
   });
 
   it('refuses a signature made with another key', async () => {
     const header = await sign(BODY, NOW, 'key_someone_else');
-    await expectRefused(verifier.verify(bytes, header, NOW), MISMATCH);
+    await expectRefused(
+      settle(() => verifier.verify(bytes, header, NOW)),
+      MISMATCH,
+    );
   });
 
   it('refuses a body with one byte changed', async () => {
@@ -103,20 +129,32 @@ describe('createSignatureVerifier', () => {
     for (const index of [0, Math.floor(bytes.length / 2), bytes.length - 1]) {
       const tampered = Buffer.from(bytes);
       tampered[index] = (tampered[index] as number) ^ 0x01;
-      await expectRefused(verifier.verify(tampered, header, NOW), MISMATCH);
+      await expectRefused(
+        settle(() => verifier.verify(tampered, header, NOW)),
+        MISMATCH,
+      );
     }
   });
 
   it('refuses a body with a byte added or removed', async () => {
     const header = await sign(BODY, NOW);
-    await expectRefused(verifier.verify(Buffer.from(`${BODY} `), header, NOW), MISMATCH);
-    await expectRefused(verifier.verify(bytes.subarray(0, -1), header, NOW), MISMATCH);
+    await expectRefused(
+      settle(() => verifier.verify(Buffer.from(`${BODY} `), header, NOW)),
+      MISMATCH,
+    );
+    await expectRefused(
+      settle(() => verifier.verify(bytes.subarray(0, -1), header, NOW)),
+      MISMATCH,
+    );
   });
 
   it('refuses the same timestamp paired with a digest for another timestamp', async () => {
     const other = await sign(BODY, NOW - 1);
     const forged = `v=${NOW},${other.slice(other.indexOf('d='))}`;
-    await expectRefused(verifier.verify(bytes, forged, NOW), MISMATCH);
+    await expectRefused(
+      settle(() => verifier.verify(bytes, forged, NOW)),
+      MISMATCH,
+    );
   });
 
   describe('verifies over the raw bytes, never over the text they decode to', () => {
@@ -139,7 +177,10 @@ describe('createSignatureVerifier', () => {
       const header = await sign(text, NOW);
       const other = encode(text);
       expect(other.equals(Buffer.from(text, 'utf8'))).toBe(false);
-      await expectRefused(verifier.verify(other, header, NOW), MISMATCH);
+      await expectRefused(
+        settle(() => verifier.verify(other, header, NOW)),
+        MISMATCH,
+      );
     });
   });
 
@@ -150,7 +191,7 @@ describe('createSignatureVerifier', () => {
       ['signed just now', 0],
     ])('accepts a signature %s', async (_name, offset) => {
       const header = await sign(BODY, NOW + offset);
-      await expect(verifier.verify(bytes, header, NOW)).resolves.toBeUndefined();
+      await expect(settle(() => verifier.verify(bytes, header, NOW))).resolves.toBeUndefined();
     });
 
     it.each([
@@ -160,12 +201,18 @@ describe('createSignatureVerifier', () => {
       ['at the epoch', -NOW],
     ])('refuses a signature made %s', async (_name, offset) => {
       const header = await sign(BODY, NOW + offset);
-      await expectRefused(verifier.verify(bytes, header, NOW), STALE);
+      await expectRefused(
+        settle(() => verifier.verify(bytes, header, NOW)),
+        STALE,
+      );
     });
 
     it('reports a stale timestamp even when the digest is also wrong', async () => {
       const header = await sign(BODY, NOW - FIVE_MINUTES - 1, 'key_someone_else');
-      await expectRefused(verifier.verify(bytes, header, NOW), STALE);
+      await expectRefused(
+        settle(() => verifier.verify(bytes, header, NOW)),
+        STALE,
+      );
     });
   });
 
@@ -182,7 +229,7 @@ describe('createSignatureVerifier', () => {
   ])('accepts %s, as the SDK does', async (_name, vary) => {
     const variant = vary(await sign(BODY, NOW));
     expect(await symmetric.verify(BODY, TEST_API_KEY, variant, { timestamp: NOW })).toBe(true);
-    await expect(verifier.verify(bytes, variant, NOW)).resolves.toBeUndefined();
+    await expect(settle(() => verifier.verify(bytes, variant, NOW))).resolves.toBeUndefined();
   });
 
   it.each([
@@ -192,7 +239,7 @@ describe('createSignatureVerifier', () => {
     const header = (await sign(BODY, NOW)).replace(/^v=\d+/, `v=${timestamp}`);
     expect(await symmetric.verify(BODY, TEST_API_KEY, header, { timestamp: NOW })).toBe(false);
     await expectRefused(
-      verifier.verify(bytes, header, NOW),
+      settle(() => verifier.verify(bytes, header, NOW)),
       'malformed x-retell-signature header: the timestamp is not a safe integer',
     );
   });

@@ -1,0 +1,147 @@
+// The decision line is written as text for speed: for any facts it must be exactly the JSON of the record, with the
+// members of the contract in its order, absent facts left out, and the text one line whatever the strings hold.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createLogger, type LogLevel } from '../../../lib/logger';
+import {
+  type DecisionFacts,
+  DecisionRecorder,
+  type Outcome,
+  type Reason,
+} from '../../../lib/observability/decisionRecord';
+import type { RequestContext } from '../../../lib/observability/requestContext';
+import { emfProblems } from '../../support/emf';
+
+const REASONS: Reason[] = [
+  'routed',
+  'unknown_number',
+  'no_agent',
+  'config_unavailable',
+  'country_not_allowed',
+  'invalid_signature',
+  'invalid_payload',
+  'invalid_json',
+  'invalid_body',
+  'payload_too_large',
+  'method_not_allowed',
+  'forbidden_source',
+  'internal_error',
+];
+const OUTCOMES: Outcome[] = ['override', 'reject', 'passthrough', 'refused'];
+
+/** Any text: quotes, backslashes, line breaks, control characters, lone surrogates, astral characters. */
+const anyText = fc.string({ unit: 'binary', maxLength: 40 });
+const optional = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
+const anyNumber = fc.oneof(
+  fc.double({ noNaN: false }),
+  fc.integer(),
+  fc.constantFrom(0, -0, 1e21, 1e-7, Number.MAX_SAFE_INTEGER),
+);
+
+const facts: fc.Arbitrary<DecisionFacts> = fc.record({
+  kind: fc.constantFrom('call_inbound', 'chat_inbound', 'unknown'),
+  toNumber: optional(anyText),
+  fromNumber: optional(anyText),
+  outcome: fc.constantFrom(...OUTCOMES),
+  reason: fc.constantFrom(...REASONS),
+  callerCountry: optional(fc.option(anyText, { nil: null })),
+  agent: optional(
+    fc.record({ agentId: anyText, agentVersion: fc.oneof(fc.integer(), anyText) }, { requiredKeys: ['agentId'] }),
+  ),
+  assignment: optional(fc.constantFrom('random', 'sticky')),
+  configSource: optional(fc.constantFrom('memory', 'dynamodb', 'retell', 'stale')),
+  configAgeMs: optional(anyNumber),
+  durationMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
+  sourceIp: optional(anyText),
+  statusCode: fc.constantFrom(200, 400, 401, 403, 405, 413, 500),
+});
+const context: fc.Arbitrary<RequestContext> = fc.record({
+  requestId: anyText,
+  functionName: anyText,
+  coldStart: fc.boolean(),
+});
+
+/** The record as an object, serialised the plain way: what the text must equal (with the count of directives). */
+function expected(facts: DecisionFacts, context: RequestContext, debug: boolean, timestamp: number) {
+  const durationMs = Math.round(facts.durationMs * 1000) / 1000;
+  const lookup = facts.configSource !== undefined;
+  return JSON.parse(
+    JSON.stringify({
+      request_id: context.requestId,
+      function_name: context.functionName,
+      cold_start: context.coldStart,
+      kind: facts.kind,
+      to_number: facts.toNumber,
+      from_number: debug ? facts.fromNumber : undefined,
+      outcome: facts.outcome,
+      reason: facts.reason,
+      caller_country: facts.callerCountry,
+      agent_id: facts.agent?.agentId,
+      agent_version: facts.agent?.agentVersion,
+      assignment: facts.assignment,
+      config_source: facts.configSource,
+      config_age_ms: facts.configAgeMs,
+      duration_ms: durationMs,
+      source_ip: facts.sourceIp,
+      status_code: facts.statusCode,
+      Requests: 1,
+      Latency: durationMs,
+      FailOpen: facts.reason === 'config_unavailable' ? 1 : 0,
+      SignatureRefusals: facts.reason === 'invalid_signature' ? 1 : 0,
+      ColdStarts: context.coldStart ? 1 : 0,
+      ConfigLookups: lookup ? 1 : undefined,
+      _aws: { Timestamp: timestamp, directives: lookup ? 3 : 2 },
+    }),
+  );
+}
+
+describe('the decision line', () => {
+  it('is exactly the JSON of its record, member for member and in order, for any facts', () => {
+    const recorder = new DecisionRecorder('RetellRouter');
+    fc.assert(
+      fc.property(
+        facts,
+        context,
+        fc.constantFrom<LogLevel>('debug', 'info', 'error'),
+        fc.integer({ min: 0, max: 4e12 }),
+        (facts, context, level, timestamp) => {
+          const lines: string[] = [];
+          recorder.write(
+            createLogger(level, (_level, line) => lines.push(line)),
+            context,
+            facts,
+            timestamp,
+          );
+          expect(lines).toHaveLength(1);
+          const line = lines[0] as string;
+          expect(line).not.toMatch(/[\n\r]/);
+          const { level: written, message, timestamp: time, ...record } = JSON.parse(line);
+          expect([written, message, typeof time]).toEqual(['info', 'decision', 'string']);
+          const { Timestamp, CloudWatchMetrics } = record._aws;
+          const want = expected(facts, context, level === 'debug', timestamp);
+          expect({ ...record, _aws: { Timestamp, directives: CloudWatchMetrics.length } }).toEqual(want);
+          expect(Object.keys(record)).toEqual(Object.keys(want));
+        },
+      ),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('stays a valid EMF record for any facts whose numbers are finite', () => {
+    const recorder = new DecisionRecorder('RetellRouter');
+    fc.assert(
+      fc.property(facts, context, (facts, context) => {
+        fc.pre(facts.configAgeMs === undefined || Number.isFinite(facts.configAgeMs));
+        const lines: string[] = [];
+        recorder.write(
+          createLogger('info', (_level, line) => lines.push(line)),
+          context,
+          facts,
+          1_780_000_000_000,
+        );
+        expect(emfProblems(JSON.parse(lines[0] as string))).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
