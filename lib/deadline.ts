@@ -20,13 +20,44 @@ export class Deadline {
     return AbortSignal.timeout(Math.ceil(Math.min(this.remaining(), capMs)));
   }
 
+  /**
+   * A signal that aborts at the deadline, or after `capMs` if that comes first, with a TimeoutError as
+   * AbortSignal.timeout's, and `clear()` to stop its timer once the call it bounds is over. For calls that are over
+   * when their promise settles (the AWS SDK's `send`, which has read and parsed the body by then), not for `fetch`,
+   * whose body is read after its promise resolves and must stay bounded: use `signal` there. About ten times cheaper
+   * than AbortSignal.timeout, which registers every signal for garbage-collection tracking.
+   */
+  timer(capMs = Number.POSITIVE_INFINITY): { signal: AbortSignal; clear: () => void } {
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+      Math.min(this.remaining(), capMs),
+    );
+    return { signal: controller.signal, clear: () => clearTimeout(timer) };
+  }
+
   /** Settles like `promise`, or with `onExpiry()` once the deadline passes first. */
   race<T>(promise: Promise<T>, onExpiry: () => T): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const expiry = new Promise<T>((resolve) => {
-      timer = setTimeout(() => resolve(onExpiry()), this.remaining());
+    // One promise and one timer, without Promise.race's and finally's: this runs on every lookup memory misses.
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        try {
+          resolve(onExpiry());
+        } catch (error) {
+          reject(error);
+        }
+      }, this.remaining());
+      Promise.resolve(promise).then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
     });
-    return Promise.race([promise, expiry]).finally(() => clearTimeout(timer));
   }
 }
 
@@ -35,14 +66,21 @@ export class Deadline {
  * signal only part of the way (the AWS SDK checks it in its HTTP handler, not while it resolves credentials).
  */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_resolve, reject) => {
-    // Raced even when already aborted, so a later rejection of `promise` is handled.
-    if (signal.aborted) return reject(signal.reason);
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  return Promise.race([promise, aborted]).finally(() => {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    // Still subscribed to when already aborted, so a later rejection of `promise` is handled.
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    // Promise.resolve returns a native promise as it is; a stand-in may give back a plain value.
+    Promise.resolve(promise).then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
   });
 }

@@ -77,8 +77,9 @@ export class ConfigStore {
     let tableReachable = true;
     let replacing: string | undefined;
 
+    const tableTimer = deadline.timer(this.options.tableTimeoutMs);
     try {
-      const item = await table.get(phoneNumber, deadline.signal(this.options.tableTimeoutMs));
+      const item = await table.get(phoneNumber, tableTimer.signal).finally(tableTimer.clear);
       if (item !== undefined) {
         const entry = this.fromItem(phoneNumber, item, stale, logger);
         if (isFresh(entry, this.clock())) return this.remember(phoneNumber, entry, 'dynamodb');
@@ -131,11 +132,14 @@ export class ConfigStore {
     logger: Logger,
   ): Promise<void> {
     const phoneNumber = stored.config.phone_number;
+    const timer = deadline.timer(this.options.tableTimeoutMs);
     try {
-      const written = await this.options.table.put(stored, deadline.signal(this.options.tableTimeoutMs), replacing);
+      const written = await this.options.table.put(stored, timer.signal, replacing);
       if (!written) logger.info('cache table holds a newer config; kept it', { phoneNumber });
     } catch (error) {
       logger.warn('cache table write failed', { phoneNumber, error });
+    } finally {
+      timer.clear();
     }
   }
 
