@@ -66,8 +66,8 @@ export function sha256Hash32(text: string): number {
  * Tables", SPAA 2005): entry i scores −ln(uᵢ) / wᵢ and the lowest score wins, so entry i wins with probability
  * wᵢ / Σw, and a change to one weight moves callers only to or from that entry.
  * uᵢ = unitFromHash(triple32(callerHash XOR identityHashᵢ)), strictly inside (0, 1). Among entries of equal weight the
- * score falls as u rises, so each group needs only its largest mixed hash and one logarithm; ties go to the entry
- * listed first. Undefined when no weight is positive.
+ * score falls as u rises, so each group needs only its largest mixed hash and one logarithm; among entries of equal
+ * weight a tie (an identity listed twice) goes to the one listed first. Undefined when no weight is positive.
  */
 export function chooseRendezvous<T>(choice: RendezvousChoice<T>, callerHash: number): T | undefined {
   const { groupWeights, groupStarts, slotHashes } = choice;

@@ -118,6 +118,17 @@ describe('chooseRendezvous', () => {
     expect(() => prepareRendezvous(['a', 'b'], ['a', 'b'], [1])).toThrow(/2 items, 2 identities, 1 weights/);
   });
 
+  it('counts an entry whose mix is 0, the lowest u there is, which still wins when its weight outweighs the rest', () => {
+    const choice = prepareRendezvous(['light', 'heavy'], ['light', 'heavy'], [1, 1e6]);
+    // The caller's key equal to the identity's: XOR gives 0, and triple32(0) = 0.
+    const caller = sha256Hash32('heavy');
+    expect(triple32(caller ^ sha256Hash32('heavy'))).toBe(0);
+    expect(-Math.log(unitFromHash(triple32(caller ^ sha256Hash32('light'))))).toBeGreaterThan(
+      -Math.log(2 ** -33) / 1e6,
+    );
+    expect(chooseRendezvous(choice, caller)).toBe('heavy');
+  });
+
   it('sends every caller of an identity listed twice at one weight to the entry listed first', () => {
     const twice = prepareRendezvous(['first', 'other', 'second'], ['a', 'b', 'a'], [1, 1, 1]);
     const chosen = new Set(CALLERS.slice(0, 2_000).map((caller) => chooseRendezvous(twice, caller)));
