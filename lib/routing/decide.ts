@@ -3,7 +3,7 @@ import { E164_PATTERN, type InboundKind } from '../retell/schemas';
 import { checkCountry } from './callerCountry';
 import type { Agent, RoutingPlan } from './plan';
 import type { RandomSource } from './random';
-import { chooseRendezvous, type Hash64, sha256Hash64 } from './rendezvous';
+import { chooseRendezvous, sha256Hash32 } from './rendezvous';
 import { choose } from './weightedChoice';
 
 /** `callerCountry` is present only when a country list applied: the caller's ISO 3166-1 alpha-2 code, or null. */
@@ -57,7 +57,7 @@ function pickSticky(plan: RoutingPlan, kind: InboundKind, fromNumber: string, sa
 }
 
 /** The caller's key for sticky assignment, hashed once per contact: SHA-256 of the JSON array of its four parts. */
-export function stickyKey(salt: string, kind: InboundKind, toNumber: string, fromNumber: string): Hash64 {
+export function stickyKey(salt: string, kind: InboundKind, toNumber: string, fromNumber: string): number {
   // JSON keeps the parts apart whatever characters the salt holds.
-  return sha256Hash64(JSON.stringify([salt, kind, toNumber, fromNumber]));
+  return sha256Hash32(JSON.stringify([salt, kind, toNumber, fromNumber]));
 }

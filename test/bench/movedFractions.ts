@@ -2,7 +2,7 @@
 // under sticky assignment (weighted rendezvous hashing) and under range-based bucketing as GrowthBook and Unleash do
 // it (the caller hashed to [0, 1), the agents holding cumulative ranges in list order). Counts, not times.
 import { stickyKey } from '../../lib/routing/decide';
-import { chooseRendezvous, type Hash64, prepareRendezvous, unitFromHash } from '../../lib/routing/rendezvous';
+import { chooseRendezvous, prepareRendezvous, unitFromHash } from '../../lib/routing/rendezvous';
 
 type Entry = readonly [id: string, weight: number];
 
@@ -76,7 +76,7 @@ function leastMoved({ before, after }: Change): number {
   return sum / 2;
 }
 
-function rendezvous(list: readonly Entry[]): (caller: Hash64) => string {
+function rendezvous(list: readonly Entry[]): (caller: number) => string {
   const ids = list.map(([id]) => id);
   const choice = prepareRendezvous(
     ids,
@@ -86,11 +86,11 @@ function rendezvous(list: readonly Entry[]): (caller: Hash64) => string {
   return (caller) => chooseRendezvous(choice, caller) as string;
 }
 
-function ranges(list: readonly Entry[]): (caller: Hash64) => string {
+function ranges(list: readonly Entry[]): (caller: number) => string {
   const total = list.reduce((sum, [, weight]) => sum + weight, 0);
   return (caller) => {
     // The same caller hash as the rendezvous side, so only the scheme differs.
-    const target = unitFromHash(caller.high, caller.low) * total;
+    const target = unitFromHash(caller) * total;
     let reached = 0;
     for (const [id, weight] of list) {
       reached += weight;
@@ -100,7 +100,7 @@ function ranges(list: readonly Entry[]): (caller: Hash64) => string {
   };
 }
 
-function moved(callers: readonly Hash64[], before: (c: Hash64) => string, after: (c: Hash64) => string): number {
+function moved(callers: readonly number[], before: (c: number) => string, after: (c: number) => string): number {
   return callers.filter((caller) => before(caller) !== after(caller)).length / callers.length;
 }
 

@@ -1,5 +1,6 @@
 // How a warm call's cost grows with the agents on the number: 1 to 1,000, beside the warm floor, and sticky
-// assignment (one caller hash, then a mix and a logarithm per agent) beside random (one draw, a binary search).
+// assignment (one caller hash, a mix per agent, a logarithm per distinct weight) beside random (one draw, a binary
+// search).
 import type { Bench } from '../bench';
 import { AGENT_COUNTS, withAgents } from '../configs';
 import { type Row, row } from '../report';

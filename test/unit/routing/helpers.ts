@@ -1,7 +1,6 @@
 // Shared by the routing tests: realistic phone number configs, exact float neighbours, and Pearson's chi-square.
 import { type PhoneNumber, PhoneNumberSchema } from '../../../lib/retell/schemas';
 import { stickyKey } from '../../../lib/routing/decide';
-import type { Hash64 } from '../../../lib/routing/rendezvous';
 
 /** A phone number config as the Get Phone Number API returns it, parsed by the schema the router uses. */
 export function phoneNumber(fields: Record<string, unknown> = {}): PhoneNumber {
@@ -30,7 +29,7 @@ export function chiSquare(observed: readonly number[], expected: readonly number
 }
 
 /** The sticky keys of `count` distinct US callers to one number, as `decide` derives them under `salt`. */
-export function stickyCallers(count: number, salt = 'experiment-1'): Hash64[] {
+export function stickyCallers(count: number, salt = 'experiment-1'): number[] {
   return Array.from({ length: count }, (_, i) =>
     stickyKey(salt, 'call_inbound', '+14155550100', `+1${212_000_0000 + i}`),
   );

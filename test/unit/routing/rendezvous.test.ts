@@ -5,8 +5,8 @@ import { compileRoutingPlan } from '../../../lib/routing/plan';
 import {
   chooseRendezvous,
   prepareRendezvous,
-  sha256Hash64,
-  splitMix64Unit,
+  sha256Hash32,
+  triple32,
   unitFromHash,
 } from '../../../lib/routing/rendezvous';
 import { chiSquare, phoneNumber, stickyCallers } from './helpers';
@@ -28,33 +28,47 @@ function shares(weights: readonly number[]): number[] {
   return counts;
 }
 
-describe('splitMix64Unit', () => {
-  it("is SplitMix64's output function: the generator built on it gives the reference outputs for seed 1234567", () => {
-    // Rosetta Code, "Pseudo-random numbers/Splitmix64", after Vigna's splitmix64.c: state += 0x9e3779b97f4a7c15.
-    const reference = [
-      6457827717110365317n,
-      3203168211198807973n,
-      9817491932198370423n,
-      4593380528125082431n,
-      16408922859458223821n,
-    ];
-    let state = 1_234_567n;
-    for (const output of reference) {
-      state = BigInt.asUintN(64, state + 0x9e3779b97f4a7c15n);
-      const u = splitMix64Unit(Number(state >> 32n), Number(BigInt.asUintN(32, state)));
-      // u carries the output's top 52 bits k as (k + 0.5) / 2^52.
-      expect(BigInt(u * 2 ** 52 - 0.5)).toBe(output >> 12n);
-    }
+describe('triple32', () => {
+  it.each([0, 1, 0x7fffffff, 0x80000000, 0xffffffff, 0x9e3779b9])(
+    "is Wellons's triple32: the published inverse, triple32_r, gives back %i",
+    (word) => {
+      const mixed = triple32(word);
+      expect(Number.isInteger(mixed) && mixed >= 0 && mixed < 2 ** 32).toBe(true);
+      expect(triple32Inverse(mixed)).toBe(word);
+    },
+  );
+
+  it('maps 0 to 0, as its author notes, and spreads neighbouring words apart', () => {
+    expect(triple32(0)).toBe(0);
+    const outputs = Array.from({ length: 64 }, (_, i) => triple32(i + 1));
+    // Consecutive inputs land all over the range: their top bits take both values about equally often.
+    const high = outputs.filter((x) => x >= 2 ** 31).length;
+    expect(high).toBeGreaterThan(16);
+    expect(high).toBeLessThan(48);
   });
 });
 
+/** triple32_r from https://github.com/skeeto/hash-prospector, in BigInt, independent of the code under test. */
+function triple32Inverse(word: number): number {
+  const M = 0xffffffffn;
+  let x = BigInt(word);
+  x ^= (x >> 14n) ^ (x >> 28n);
+  x = (x * 0x32b21703n) & M;
+  x ^= (x >> 15n) ^ (x >> 30n);
+  x = (x * 0x469e0db1n) & M;
+  x ^= (x >> 11n) ^ (x >> 22n);
+  x = (x * 0x79a85073n) & M;
+  x ^= x >> 17n;
+  return Number(x);
+}
+
 describe('unitFromHash', () => {
   it.each([
-    { high: 0, low: 0, u: 2 ** -53 },
-    { high: 0xffffffff, low: 0xffffffff, u: 1 - 2 ** -53 },
-    { high: 0x80000000, low: 0, u: 0.5 + 2 ** -53 },
-  ])('maps ($high, $low) strictly inside (0, 1), to $u', ({ high, low, u }) => {
-    const unit = unitFromHash(high, low);
+    { hash: 0, u: 2 ** -33 },
+    { hash: 0xffffffff, u: 1 - 2 ** -33 },
+    { hash: 0x80000000, u: 0.5 + 2 ** -33 },
+  ])('maps $hash strictly inside (0, 1), to $u', ({ hash, u }) => {
+    const unit = unitFromHash(hash);
     expect(unit).toBe(u);
     expect(unit).toBeGreaterThan(0);
     expect(unit).toBeLessThan(1);
@@ -89,13 +103,36 @@ describe('chooseRendezvous', () => {
   it('never gives a caller to an entry of weight 0, and gives nothing when no weight is positive', () => {
     expect(shares([0, 1, 0])).toEqual([0, CALLERS.length, 0]);
     const none = prepareRendezvous(['a', 'b'], ['a', 'b'], [0, 0]);
-    expect(chooseRendezvous(none, sha256Hash64('caller'))).toBeUndefined();
+    expect(chooseRendezvous(none, sha256Hash32('caller'))).toBeUndefined();
   });
 
-  it('refuses a negative or non-finite weight, and lists of different lengths', () => {
-    expect(() => prepareRendezvous(['a'], ['a'], [-1])).toThrow(RangeError);
-    expect(() => prepareRendezvous(['a'], ['a'], [Number.NaN])).toThrow(RangeError);
-    expect(() => prepareRendezvous(['a', 'b'], ['a'], [1, 1])).toThrow(RangeError);
+  it('refuses a negative or non-finite weight, and lists of different lengths, naming the bad value', () => {
+    expect(() => prepareRendezvous(['a'], ['a'], [-1])).toThrow(new RangeError('invalid weight: -1'));
+    expect(() => prepareRendezvous(['a', 'b'], ['a', 'b'], [1, Number.NaN])).toThrow(
+      new RangeError('invalid weight: NaN'),
+    );
+    expect(() => prepareRendezvous(['a'], ['a'], [Number.POSITIVE_INFINITY])).toThrow(/invalid weight: Infinity/);
+    expect(() => prepareRendezvous(['a', 'b'], ['a'], [1, 1])).toThrow(
+      new RangeError('one identity and one weight per item: 2 items, 1 identities, 2 weights'),
+    );
+    expect(() => prepareRendezvous(['a', 'b'], ['a', 'b'], [1])).toThrow(/2 items, 2 identities, 1 weights/);
+  });
+
+  it('counts an entry whose mix is 0, the lowest u there is, which still wins when its weight outweighs the rest', () => {
+    const choice = prepareRendezvous(['light', 'heavy'], ['light', 'heavy'], [1, 1e6]);
+    // The caller's key equal to the identity's: XOR gives 0, and triple32(0) = 0.
+    const caller = sha256Hash32('heavy');
+    expect(triple32(caller ^ sha256Hash32('heavy'))).toBe(0);
+    expect(-Math.log(unitFromHash(triple32(caller ^ sha256Hash32('light'))))).toBeGreaterThan(
+      -Math.log(2 ** -33) / 1e6,
+    );
+    expect(chooseRendezvous(choice, caller)).toBe('heavy');
+  });
+
+  it('sends every caller of an identity listed twice at one weight to the entry listed first', () => {
+    const twice = prepareRendezvous(['first', 'other', 'second'], ['a', 'b', 'a'], [1, 1, 1]);
+    const chosen = new Set(CALLERS.slice(0, 2_000).map((caller) => chooseRendezvous(twice, caller)));
+    expect(chosen).toEqual(new Set(['first', 'other']));
   });
 });
 
