@@ -2,6 +2,7 @@
 // to the library), and callerCountry against libphonenumber-js on the kinds of number where its shortcut could differ.
 // Each test starts as a cold Lambda container does, with no calling code's plan compiled: a plan compiled by an
 // earlier test would leave how plans are compiled untested here.
+import fc from 'fast-check';
 import { getCountries, getCountryCallingCode, getExampleNumber, Metadata } from 'libphonenumber-js/min';
 import examples from 'libphonenumber-js/mobile/examples';
 import { describe, expect, it, vi } from 'vitest';
@@ -13,6 +14,42 @@ const EXAMPLES = getCountries().flatMap((country) => {
 const metadataJson = (new Metadata() as unknown as { metadata: { country_calling_codes: Record<string, unknown> } })
   .metadata;
 const CALLING_CODES = Object.keys(metadataJson.country_calling_codes);
+
+/** The number types getNumberType tries, in its order (libphonenumber-js, source/helpers/getNumberType.js). */
+const TYPES = [
+  'FIXED_LINE',
+  'MOBILE',
+  'PREMIUM_RATE',
+  'TOLL_FREE',
+  'SHARED_COST',
+  'VOIP',
+  'PERSONAL_NUMBER',
+  'PAGER',
+  'UAN',
+  'VOICEMAIL',
+];
+
+interface PlanReader {
+  numberingPlan: { hasTypes(): boolean; type(name: string): { pattern(): string } | undefined };
+  selectNumberingPlan(country: string): void;
+}
+
+/**
+ * Numbers drawn from the patterns of each number type, in the plans that list types (the min metadata keeps them
+ * where a calling code is shared and the type tells the countries apart: GB, GG and JE; US and CA; RE and YT...).
+ */
+const TYPED_NUMBERS = getCountries().flatMap((country) => {
+  const metadata = new Metadata() as unknown as PlanReader;
+  metadata.selectNumberingPlan(country);
+  const plan = metadata.numberingPlan;
+  if (!plan.hasTypes()) return [];
+  return TYPES.flatMap((type) => {
+    const pattern = plan.type(type)?.pattern();
+    if (!pattern) return [];
+    const nationals = fc.sample(fc.stringMatching(new RegExp(`^(?:${pattern})$`)), { numRuns: 40, seed: 12 });
+    return [{ country, type, numbers: nationals.map((national) => `+${getCountryCallingCode(country)}${national}`) }];
+  });
+});
 
 /** callerCountry and e164Country freshly loaded, as in a new container. */
 async function coldStart() {
@@ -55,6 +92,13 @@ describe('callerCountry gives libphonenumber-js’s answer', () => {
     const { callerCountry, libraryCountry } = await coldStart();
     expect(libraryCountry(number)).toBe(country);
     expect(callerCountry(number)).toBe(libraryCountry(number));
+  });
+
+  it.each(TYPED_NUMBERS)('for $type numbers of $country, where the type tells the country', async ({ numbers }) => {
+    const { callerCountry, libraryCountry } = await coldStart();
+    for (const number of numbers) expect(callerCountry(number), number).toBe(libraryCountry(number));
+    // Most are valid numbers of that country, so a type the shortcut forgot would show.
+    expect(numbers.filter((number) => libraryCountry(number) !== undefined).length).toBeGreaterThan(numbers.length / 2);
   });
 
   // Too short to parse for the library (a national number has at least 2 digits), whatever the patterns say.
