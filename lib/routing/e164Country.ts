@@ -63,9 +63,6 @@ const TYPES = [
 const PLAIN_E164 = /^\+[1-9][0-9]{3,16}$/;
 /** Country calling codes are 1 to 3 digits (ITU-T E.164). */
 const MAX_CALLING_CODE_DIGITS = 3;
-/** libphonenumber-js's MIN_LENGTH_FOR_NSN and MAX_LENGTH_FOR_NSN: outside them a number does not parse. */
-const MIN_NATIONAL_DIGITS = 2;
-const MAX_NATIONAL_DIGITS = 17;
 
 const NOT_A_CALLING_CODE = Symbol('not a calling code');
 type Compiled = CallingCodePlan | typeof NOT_A_CALLING_CODE | typeof NOT_RESOLVED;
@@ -80,7 +77,7 @@ const plans = new Map<string, Compiled>();
  * tell; NOT_RESOLVED for a number this does not decide: anything but `+` and 4 to 17 digits, a non-geographic
  * calling code (+800, +882…), or a national number that starts with what the plan takes for a national prefix.
  * Follows the library's parse (extractCountryCallingCode, extractNationalNumber, getCountryByCallingCode) and
- * isValid (getNumberType) step by step; test/unit/e164Country.property.test.ts holds it to the library's answers.
+ * isValid (getNumberType) step by step; test/unit/routing/e164Country*.test.ts hold it to the library's answers.
  */
 export function e164Country(number: string): string | undefined | typeof NOT_RESOLVED {
   if (!PLAIN_E164.test(number)) return NOT_RESOLVED;
@@ -91,7 +88,9 @@ export function e164Country(number: string): string | undefined | typeof NOT_RES
     if (plan === NOT_RESOLVED) return NOT_RESOLVED;
     const national = number.slice(1 + digits);
     if (plan.nationalPrefix?.test(national)) return NOT_RESOLVED;
-    if (national.length < MIN_NATIONAL_DIGITS || national.length > MAX_NATIONAL_DIGITS) return undefined;
+    // The library refuses a national number of fewer than 2 digits or more than 17 (MIN_LENGTH_FOR_NSN,
+    // MAX_LENGTH_FOR_NSN) before any pattern: PLAIN_E164 leaves at most 16, and no plan's patterns accept a single
+    // digit (test/unit/routing/e164Country.test.ts tries every one), so the patterns alone give its answer.
     const country = countryOf(plan.countries, national);
     return country !== undefined && isValidIn(country, national) ? country.country : undefined;
   }
@@ -133,7 +132,8 @@ function planOf(callingCode: string): Compiled {
   if (plan !== undefined) return plan;
   const codes = metadata.getCountryCodesForCallingCode(callingCode);
   if (!metadata.hasCallingCode(callingCode)) plan = NOT_A_CALLING_CODE;
-  else if (codes === undefined || codes.length === 0 || codes.includes('001')) plan = NOT_RESOLVED;
+  // The library lists no countries for a non-geographic calling code (its "001" entity).
+  else if (codes === undefined) plan = NOT_RESOLVED;
   else plan = { nationalPrefix: nationalPrefixOf(codes[0] as string), countries: codes.map(compileCountry) };
   plans.set(callingCode, plan);
   return plan;
@@ -152,10 +152,9 @@ function compileCountry(country: string): CountryPlan {
   const types: TypeTest[] = [];
   for (const name of TYPES) {
     const type = numberingPlan.type(name);
-    const pattern = type?.pattern();
-    // An empty pattern matches nothing for the library (isNumberTypeEqualTo).
-    if (type === undefined || !pattern) continue;
-    types.push({ pattern: entirely(pattern), lengths: type.possibleLengths() });
+    // An absent type, or one with an empty pattern, matches nothing for the library (isNumberTypeEqualTo).
+    if (!type?.pattern()) continue;
+    types.push({ pattern: entirely(type.pattern()), lengths: type.possibleLengths() });
   }
   return {
     country,

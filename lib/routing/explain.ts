@@ -49,7 +49,7 @@ export function explainRouting(
   const sticky = assignment.mode === 'sticky' && fromNumber !== undefined && E164_PATTERN.test(fromNumber);
   return {
     allowedCountries: plan.allowedCountries === undefined ? undefined : [...plan.allowedCountries],
-    callerCountry: verdict === undefined ? (callerCountry(fromNumber) ?? null) : verdict.callerCountry,
+    callerCountry: callerCountry(fromNumber) ?? null,
     countryAllowed: verdict?.allowed ?? true,
     callerAssignment: sticky ? 'sticky' : 'random',
     candidates: candidates(plan, kind),

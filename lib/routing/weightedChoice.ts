@@ -5,7 +5,7 @@ export interface WeightedChoice<T> {
   /** Running totals of the weights, the last one being their sum. */
   readonly cumulative: readonly number[];
   readonly total: number;
-  /** Where a draw lands when rounding puts it on the total itself. */
+  /** Where a draw lands when rounding puts it on the total itself; -1 when no weight is positive. */
   readonly lastDrawable: number;
 }
 
@@ -30,7 +30,6 @@ export function prepareChoice<T>(items: readonly T[], weights: readonly number[]
 
 /** Picks proportionally to weight using `u` in [0, 1); undefined when nothing has weight. */
 export function choose<T>(choice: WeightedChoice<T>, u: number): T | undefined {
-  if (!(choice.total > 0)) return undefined;
   const target = u * choice.total;
   // First index whose running total exceeds the target: items of weight 0 have no interval of their own.
   let low = 0;
@@ -40,5 +39,6 @@ export function choose<T>(choice: WeightedChoice<T>, u: number): T | undefined {
     if ((choice.cumulative[mid] as number) > target) high = mid;
     else low = mid + 1;
   }
+  // With no positive weight no running total exceeds the target (0), and lastDrawable is -1: no item.
   return choice.items[(choice.cumulative[low] as number) > target ? low : choice.lastDrawable];
 }

@@ -1,11 +1,10 @@
 // The router's caller country against libphonenumber-js's own answer, on every example number in its metadata and on
 // generated numbers across all calling codes: the precompiled shortcut must never answer otherwise.
 import fc from 'fast-check';
-import { getCountries, getCountryCallingCode, getExampleNumber, Metadata } from 'libphonenumber-js/min';
+import { getCountries, getExampleNumber, Metadata } from 'libphonenumber-js/min';
 import examples from 'libphonenumber-js/mobile/examples';
 import { describe, expect, it } from 'vitest';
 import { callerCountry, libraryCountry } from '../../../lib/routing/callerCountry';
-import { e164Country, NOT_RESOLVED } from '../../../lib/routing/e164Country';
 
 const GENERATED = 120_000;
 
@@ -59,22 +58,4 @@ describe('callerCountry gives libphonenumber-js’s answer', () => {
       { numRuns: GENERATED },
     );
   });
-});
-
-describe('e164Country', () => {
-  it('decides every example number of a geographic calling code itself, without the library', () => {
-    const decided = EXAMPLES.filter(({ number }) => e164Country(number) !== NOT_RESOLVED);
-    // The few it leaves are numbers that start like their plan's national prefix (Argentina's 9 for mobiles...).
-    expect(decided.length).toBeGreaterThan(EXAMPLES.length * 0.9);
-    for (const { country, number } of EXAMPLES.filter((example) => getCountryCallingCode(example.country) === '1')) {
-      expect(e164Country(number), number).toBe(country);
-    }
-  });
-
-  it.each(['+80012345678', '+0123456789', '+1 415 555 0123', '+123', 'anonymous', '+141555501234567890'])(
-    'leaves %j to the library',
-    (number) => {
-      expect(e164Country(number)).toBe(NOT_RESOLVED);
-    },
-  );
 });
