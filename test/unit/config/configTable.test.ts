@@ -63,8 +63,7 @@ describe('ConfigTable.put', () => {
     expect(ddbMock).toHaveReceivedCommandExactlyOnceWith(PutItemCommand, {
       TableName: TABLE,
       Item: ITEM,
-      ConditionExpression:
-        'attribute_not_exists(#modified) OR NOT attribute_type(#modified, :number) OR #modified <= :modified',
+      ConditionExpression: 'NOT (attribute_type(#modified, :number) AND #modified > :modified)',
       ExpressionAttributeNames: { '#modified': 'last_modification_timestamp' },
       ExpressionAttributeValues: { ':number': { S: 'N' }, ':modified': { N: String(MODIFIED) } },
     });
@@ -77,7 +76,7 @@ describe('ConfigTable.put', () => {
 
     expect(ddbMock).toHaveReceivedCommandWith(PutItemCommand, {
       ConditionExpression:
-        'attribute_not_exists(#modified) OR NOT attribute_type(#modified, :number) OR #modified <= :modified OR #modified = :replacing',
+        'NOT (attribute_type(#modified, :number) AND #modified > :modified) OR #modified = :replacing',
       ExpressionAttributeValues: {
         ':number': { S: 'N' },
         ':modified': { N: String(MODIFIED) },
