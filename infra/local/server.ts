@@ -316,7 +316,7 @@ export function banner(local: LocalServer): string {
           '',
           'Demo numbers, and what each shows:',
           ...demoNumbers,
-          `  ${'+14155550199'.padEnd(14)} Not in the fixtures: an unknown number, Retell keeps its own agent`,
+          `  ${'+14155550142'.padEnd(14)} Not in the fixtures: an unknown number, Retell keeps its own agent`,
         ]
       : []),
     '',

@@ -1,18 +1,21 @@
 // One cold start: a fresh process loads the bundle named on argv and answers the event on argv once, over IPC, with
 // how long loading and the first call took. The router's decision line (on stdout) gives the request's own share.
+import fs from 'node:fs';
 import type { ColdStartAnswer } from '../protocol';
 import { loadHandler } from './loadHandler';
 
 const began = performance.now();
 const [bundle = '', event = ''] = process.argv.slice(2);
 let requestMs: number | undefined;
-const write = process.stdout.write.bind(process.stdout);
-process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-  const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-  const duration = /"duration_ms":([\d.]+)/.exec(text);
-  if (duration !== null) requestMs = Number(duration[1]);
-  return write(chunk, ...rest);
-}) as typeof process.stdout.write;
+// The router writes its lines to fd 1 with fs.writeSync (lib/logger.ts): the module object is shared with the bundle.
+const writeSync = fs.writeSync;
+fs.writeSync = ((fd: number, data: unknown, ...rest: unknown[]) => {
+  if (fd === 1 && typeof data === 'string') {
+    const duration = /"duration_ms":([\d.]+)/.exec(data);
+    if (duration !== null) requestMs = Number(duration[1]);
+  }
+  return Reflect.apply(writeSync, fs, [fd, data, ...rest]);
+}) as typeof fs.writeSync;
 
 const handler = await loadHandler(bundle);
 const loaded = performance.now();
