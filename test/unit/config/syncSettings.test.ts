@@ -37,4 +37,13 @@ describe('parseSyncSettings', () => {
     const error = thrown(SettingsError, () => parseSyncSettings({ RETELL_API_KEY: 'key_x' }));
     expect(error.message).toContain('CACHE_TABLE_NAME');
   });
+
+  it.each([
+    ['empty', ''],
+    ['blank', '  '],
+    ['given as undefined', undefined],
+  ])('reads a variable that is %s as unset', (_case, value) => {
+    const env = { ...BASE, SYNC_SCHEDULE: value, SYNC_PAGE_SIZE: value, SYNC_MAX_PAGES: value };
+    expect(parseSyncSettings(env)).toMatchObject({ syncPeriodMs: 60_000, syncPageSize: 1000, syncMaxPages: 20 });
+  });
 });

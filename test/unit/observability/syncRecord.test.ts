@@ -74,4 +74,18 @@ describe('syncRecord', () => {
     expect(summary.invalid_configs).toHaveLength(50);
     expect(summary.invalid_configs[0]?.phone_number).toBeNull();
   });
+
+  it('has no error member when the run succeeded', () => {
+    expect(summarize(OK)).not.toHaveProperty('error');
+    expect(JSON.parse(syncRecord(summarize(OK), CONTEXT))).not.toHaveProperty('error');
+  });
+
+  it('names the error and at most four of its causes', () => {
+    const chain = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].reduceRight<Error | undefined>(
+      (cause, message) => new Error(message, cause === undefined ? undefined : { cause }),
+      undefined,
+    );
+    const error = new ConfigSyncError('run failed', { cause: chain });
+    expect(summarize({ ...OK, ok: false, error }).error).toBe('run failed: a: b: c: d');
+  });
 });
