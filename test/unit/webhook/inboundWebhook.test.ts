@@ -576,6 +576,21 @@ describe('createInboundWebhook: the decision line says what the lookup found and
     expect(line).not.toHaveProperty('config_age_ms');
   });
 
+  it('routes a request whose signature was checked after re-reading the keys (a rotated key)', async () => {
+    const rotated: SignatureVerifier = { verify: () => Promise.resolve() };
+    const lookup: ConfigLookup = { status: 'found', plan: PLAN, source: 'memory', fetchedAt: NOW };
+    const { webhook, logs } = webhookOn(async () => lookup, rotated);
+    const body = event('call_inbound', US_CALLER, FRONT_DESK);
+    const response = await webhook(
+      { method: 'POST', headers: {}, body, isBase64Encoded: false, sourceIp: undefined },
+      CONTEXT,
+    );
+    expect(response.body).toBe(
+      '{"call_inbound":{"override_agent_id":"agent_frontdesk_stable","override_agent_version":3}}',
+    );
+    expect(logs).toMatchObject([{ message: 'decision', to_number: FRONT_DESK, outcome: 'override' }]);
+  });
+
   it('fails open with {} when the lookup throws, logging the error and an internal_error decision', async () => {
     const { webhook, logs } = webhookOn(() => Promise.reject(new Error('bug in the store')));
     const body = event('chat_inbound', US_CALLER, FRONT_DESK);
