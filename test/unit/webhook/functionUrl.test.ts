@@ -93,10 +93,52 @@ describe('createFunctionUrlHandler', () => {
     expect(noContextResult.statusCode).toBe(405);
     expect(JSON.parse(noContextResult.body).message).toBe('UNKNOWN is not allowed: POST the webhook');
 
+    const noHttp = { ...event, requestContext: {} } as unknown as typeof event;
+    const noHttpResult = await harness.handler(noHttp);
+    expect(noHttpResult.statusCode).toBe(405);
+    expect(JSON.parse(noHttpResult.body).message).toBe('UNKNOWN is not allowed: POST the webhook');
+
     const noHeaders = { ...event, headers: undefined } as unknown as typeof event;
     const noHeadersResult = await harness.handler(noHeaders);
     expect(noHeadersResult.statusCode).toBe(401);
     expect(JSON.parse(noHeadersResult.body).message).toBe('missing x-retell-signature header');
+  });
+
+  it("writes Lambda's request id and function name on the decision line, cold_start only on the first request", async () => {
+    const handler = createFunctionUrlHandler(async () => harness.app);
+    const body = callBody();
+    const signed = async () =>
+      functionUrlEvent({ body, headers: { 'x-retell-signature': await sign(body, Date.now()) } });
+    const context = (awsRequestId: string) =>
+      ({ awsRequestId, functionName: 'retell-router-inbound-call', getRemainingTimeInMillis: () => 5_000 }) as Context;
+    harness.logs.length = 0;
+    await handler(await signed(), context('req-first'));
+    await handler(await signed(), context('req-second'));
+    await handler(await signed());
+    const lines = harness.logs.filter((record) => record.message === 'decision');
+    expect(lines).toMatchObject([
+      { request_id: 'req-first', function_name: 'retell-router-inbound-call', cold_start: true, outcome: 'override' },
+      { request_id: 'req-second', function_name: 'retell-router-inbound-call', cold_start: false },
+      {
+        request_id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/),
+        function_name: 'unknown',
+        cold_start: false,
+      },
+    ]);
+  });
+
+  it("gives the router Lambda's remaining time less 200 ms as its budget", async () => {
+    const budgets: (number | undefined)[] = [];
+    const recording = {
+      webhook: async (_request: unknown, _context: unknown, budgetMs?: number) => {
+        budgets.push(budgetMs);
+        return { statusCode: 200, headers: {}, body: '{}' };
+      },
+    } as unknown as App;
+    const handler = createFunctionUrlHandler(async () => recording);
+    await handler(functionUrlEvent({ body: callBody(), headers: {} }), lambdaContext(1_450));
+    await handler(functionUrlEvent({ body: callBody(), headers: {} }));
+    expect(budgets).toEqual([1_250, undefined]);
   });
 
   it('answers before Lambda would stop the function, even when Retell hangs', async () => {

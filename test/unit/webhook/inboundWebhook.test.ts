@@ -2,10 +2,17 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionUrlEvent } from '../../../infra/local/functionUrlEvent';
+import type { ConfigLookup, ConfigStore } from '../../../lib/config/configStore';
+import { createLogger } from '../../../lib/logger';
+import { DecisionRecorder } from '../../../lib/observability/decisionRecord';
 import type { InboundKind } from '../../../lib/retell/schemas';
+import { compileRoutingPlan } from '../../../lib/routing/plan';
+import { createRandomSource } from '../../../lib/routing/random';
 import type { HttpResponse } from '../../../lib/webhook/httpResponse';
+import { createInboundWebhook } from '../../../lib/webhook/inboundWebhook';
+import type { SignatureVerifier } from '../../../lib/webhook/signature';
 import { unplaceableCaller } from '../../support/callerIds';
-import { type Harness, startHarness, TABLE_NAME } from '../../support/harness';
+import { type Harness, type LogRecord, startHarness, TABLE_NAME } from '../../support/harness';
 import { sign } from '../../support/signing';
 
 const FRONT_DESK = '+14155550100'; // weighted 0.8/0.2 calls, one SMS agent, US and CA callers only
@@ -442,5 +449,210 @@ describe('createInboundWebhook: ALLOWED_SOURCE_IPS', () => {
       statusCode: number;
     };
     expect(result.statusCode).toBe(403);
+  });
+});
+
+describe('createInboundWebhook: the decision line says what the lookup found and what was decided', () => {
+  const NOW = 1_780_000_000_000;
+  const CONTEXT = { requestId: 'req-1', functionName: 'fn', coldStart: false };
+  const PLAN = compileRoutingPlan({
+    phone_number: FRONT_DESK,
+    phone_number_type: 'custom',
+    last_modification_timestamp: 1,
+    allowed_inbound_country_list: ['US'],
+    inbound_agents: [{ agent_id: 'agent_frontdesk_stable', agent_version: 3, weight: 1 }],
+  });
+  const NO_AGENT_PLAN = compileRoutingPlan({
+    phone_number: NO_AGENT,
+    phone_number_type: 'custom',
+    last_modification_timestamp: 1,
+  });
+  const passes: SignatureVerifier = { verify: () => undefined };
+
+  /** A webhook on a config store that answers `get` with `lookup`; its log lines, parsed. */
+  function webhookOn(get: () => Promise<ConfigLookup>, verifier: SignatureVerifier = passes) {
+    const logs: LogRecord[] = [];
+    const webhook = createInboundWebhook({
+      verifier,
+      configStore: { get } as Pick<ConfigStore, 'get'> as ConfigStore,
+      random: createRandomSource(1),
+      assignment: { mode: 'random', salt: 'test' },
+      logger: createLogger('info', (_level, line) => logs.push(JSON.parse(line))),
+      decisions: new DecisionRecorder('RetellRouter'),
+      responseBudgetMs: 2_000,
+      clock: () => NOW,
+    });
+    return { webhook, logs };
+  }
+
+  async function decisionFor(lookup: ConfigLookup, from = US_CALLER) {
+    const { webhook, logs } = webhookOn(async () => lookup);
+    const body = event('call_inbound', from, FRONT_DESK);
+    const before = performance.now();
+    const response = await webhook(
+      { method: 'POST', headers: {}, body, isBase64Encoded: false, sourceIp: '100.20.5.228' },
+      CONTEXT,
+    );
+    const took = performance.now() - before;
+    expect(logs).toHaveLength(1);
+    const line = logs[0] as LogRecord;
+    expect(line.message).toBe('decision');
+    expect(line.duration_ms).toBeGreaterThanOrEqual(0);
+    expect(line.duration_ms).toBeLessThanOrEqual(took);
+    return { response, line };
+  }
+
+  it('routed: the agent, how it was assigned, and where the config came from and how old it is', async () => {
+    const { response, line } = await decisionFor({
+      status: 'found',
+      plan: PLAN,
+      source: 'dynamodb',
+      fetchedAt: NOW - 4_000,
+    });
+    expect(response.body).toBe(
+      '{"call_inbound":{"override_agent_id":"agent_frontdesk_stable","override_agent_version":3}}',
+    );
+    expect(line).toMatchObject({
+      kind: 'call_inbound',
+      to_number: FRONT_DESK,
+      outcome: 'override',
+      reason: 'routed',
+      caller_country: 'US',
+      agent_id: 'agent_frontdesk_stable',
+      agent_version: 3,
+      assignment: 'random',
+      config_source: 'dynamodb',
+      config_age_ms: 4_000,
+      status_code: 200,
+      FailOpen: 0,
+    });
+  });
+
+  it('rejected: the reason and the caller’s country, with no agent', async () => {
+    const { response, line } = await decisionFor(
+      { status: 'found', plan: PLAN, source: 'memory', fetchedAt: NOW - 10 },
+      GB_CALLER,
+    );
+    expect(response.body).toBe('{"call_inbound":{"reject":true}}');
+    expect(line).toMatchObject({
+      outcome: 'reject',
+      reason: 'country_not_allowed',
+      caller_country: 'GB',
+      config_source: 'memory',
+      config_age_ms: 10,
+    });
+    expect(line).not.toHaveProperty('agent_id');
+    expect(line).not.toHaveProperty('assignment');
+  });
+
+  it('no agent on the number: passthrough, no_agent', async () => {
+    const { line } = await decisionFor({ status: 'found', plan: NO_AGENT_PLAN, source: 'retell', fetchedAt: NOW });
+    expect(line).toMatchObject({
+      outcome: 'passthrough',
+      reason: 'no_agent',
+      config_source: 'retell',
+      config_age_ms: 0,
+    });
+    expect(line).not.toHaveProperty('agent_id');
+  });
+
+  it('a number Retell does not know: passthrough, unknown_number, with the age of that answer', async () => {
+    const { response, line } = await decisionFor({ status: 'unknown', source: 'stale', fetchedAt: NOW - 60_000 });
+    expect(response.body).toBe('{"call_inbound":{}}');
+    expect(line).toMatchObject({
+      outcome: 'passthrough',
+      reason: 'unknown_number',
+      config_source: 'stale',
+      config_age_ms: 60_000,
+      FailOpen: 0,
+    });
+  });
+
+  it('no config to be had: passthrough, config_unavailable, counted as a fail-open, with no source or age', async () => {
+    const { response, line } = await decisionFor({ status: 'unavailable' });
+    expect(response.body).toBe('{"call_inbound":{}}');
+    expect(line).toMatchObject({ outcome: 'passthrough', reason: 'config_unavailable', FailOpen: 1 });
+    expect(line).not.toHaveProperty('config_source');
+    expect(line).not.toHaveProperty('config_age_ms');
+  });
+
+  it('routes a request whose signature was checked after re-reading the keys (a rotated key)', async () => {
+    const rotated: SignatureVerifier = { verify: () => Promise.resolve() };
+    const lookup: ConfigLookup = { status: 'found', plan: PLAN, source: 'memory', fetchedAt: NOW };
+    const { webhook, logs } = webhookOn(async () => lookup, rotated);
+    const body = event('call_inbound', US_CALLER, FRONT_DESK);
+    const response = await webhook(
+      { method: 'POST', headers: {}, body, isBase64Encoded: false, sourceIp: undefined },
+      CONTEXT,
+    );
+    expect(response.body).toBe(
+      '{"call_inbound":{"override_agent_id":"agent_frontdesk_stable","override_agent_version":3}}',
+    );
+    expect(logs).toMatchObject([{ message: 'decision', to_number: FRONT_DESK, outcome: 'override' }]);
+  });
+
+  it('fails open with {} when the lookup throws, logging the error and an internal_error decision', async () => {
+    const { webhook, logs } = webhookOn(() => Promise.reject(new Error('bug in the store')));
+    const body = event('chat_inbound', US_CALLER, FRONT_DESK);
+    const response = await webhook(
+      { method: 'POST', headers: {}, body, isBase64Encoded: false, sourceIp: undefined },
+      CONTEXT,
+    );
+    expect(answer(response)).toEqual({ chat_inbound: {} });
+    expect(logs).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        message: 'routing failed unexpectedly; failing open',
+        request_id: 'req-1',
+        kind: 'chat_inbound',
+        toNumber: FRONT_DESK,
+        error: expect.objectContaining({ message: 'bug in the store' }),
+      }),
+      expect.objectContaining({
+        message: 'decision',
+        kind: 'chat_inbound',
+        outcome: 'passthrough',
+        reason: 'internal_error',
+        status_code: 200,
+      }),
+    ]);
+    expect(logs[1]).not.toHaveProperty('config_source');
+  });
+
+  it('answers a failure before the lookup with a 500 that names nothing, logging the error', async () => {
+    const broken: SignatureVerifier = {
+      verify: () => {
+        throw new TypeError('bug in the verifier');
+      },
+    };
+    const { webhook, logs } = webhookOn(() => Promise.reject(new Error('not reached')), broken);
+    const body = event('call_inbound', US_CALLER, FRONT_DESK);
+    const before = performance.now();
+    const response = await webhook(
+      { method: 'POST', headers: {}, body, isBase64Encoded: false, sourceIp: '203.0.113.7' },
+      CONTEXT,
+    );
+    const took = performance.now() - before;
+    expect(response.statusCode).toBe(500);
+    expect(JSON.parse(response.body)).toEqual({ error: 'internal_error', message: 'the router failed; see its logs' });
+    expect(response.body).not.toContain('verifier');
+    expect(logs).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        message: 'request failed unexpectedly',
+        request_id: 'req-1',
+        error: expect.objectContaining({ name: 'TypeError', message: 'bug in the verifier' }),
+      }),
+      expect.objectContaining({
+        message: 'decision',
+        kind: 'unknown',
+        outcome: 'refused',
+        reason: 'internal_error',
+        source_ip: '203.0.113.7',
+        status_code: 500,
+      }),
+    ]);
+    expect(logs[1]?.duration_ms).toBeGreaterThanOrEqual(0);
+    expect(logs[1]?.duration_ms).toBeLessThanOrEqual(took);
   });
 });
