@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { symmetric } from 'retell-sdk/lib/webhook_auth';
 import { describe, expect, it } from 'vitest';
 import { staticApiKey } from '../../../lib/retell/apiKey';
@@ -181,6 +182,14 @@ describe('createSignatureVerifier', () => {
         settle(() => verifier.verify(other, header, NOW)),
         MISMATCH,
       );
+    });
+
+    it('accepts bytes that are not UTF-8 when they are the very bytes signed', async () => {
+      const latin1 = Buffer.from('{"name":"José"}', 'latin1');
+      const digest = createHmac('sha256', TEST_API_KEY)
+        .update(Buffer.concat([latin1, Buffer.from(String(NOW))]))
+        .digest('hex');
+      await expect(settle(() => verifier.verify(latin1, `v=${NOW},d=${digest}`, NOW))).resolves.toBeUndefined();
     });
   });
 
