@@ -33,27 +33,33 @@ describe('app.explain', () => {
   });
 
   it('explains a routed call: the config, its age by the router clock, the decision and the exact answer', async () => {
-    now = START;
-    const first = await harness.app.explain('call_inbound', US_ONLY, NEW_YORK);
-    now = START + 1_500;
-    const again = await harness.app.explain('call_inbound', US_ONLY, NEW_YORK);
-    expect(first).toMatchObject({ configSource: 'retell', configAgeMs: 0 });
-    expect(again).toMatchObject({
-      kind: 'call_inbound',
-      toNumber: US_ONLY,
-      fromNumber: NEW_YORK,
-      lookup: 'found',
-      configSource: 'memory',
-      configAgeMs: 1_500,
-      lastModified: 1_780_000_000_000,
-      outcome: 'override',
-      reason: 'routed',
-      statusCode: 200,
-      body: '{"call_inbound":{"override_agent_id":"agent_us_sales"}}',
-      assignment: { mode: 'random' },
-      warnings: [],
-    });
-    expect(again.routing).toMatchObject({ allowedCountries: ['US'], callerCountry: 'US', countryAllowed: true });
+    // Its own router, started in the test: the explainer is built with the app, and uses the app's clock.
+    let time = START;
+    const own = await startHarness({ clock: () => time });
+    try {
+      const first = await own.app.explain('call_inbound', US_ONLY, NEW_YORK);
+      time = START + 1_500;
+      const again = await own.app.explain('call_inbound', US_ONLY, NEW_YORK);
+      expect(first).toMatchObject({ configSource: 'retell', configAgeMs: 0 });
+      expect(again).toMatchObject({
+        kind: 'call_inbound',
+        toNumber: US_ONLY,
+        fromNumber: NEW_YORK,
+        lookup: 'found',
+        configSource: 'memory',
+        configAgeMs: 1_500,
+        lastModified: 1_780_000_000_000,
+        outcome: 'override',
+        reason: 'routed',
+        statusCode: 200,
+        body: '{"call_inbound":{"override_agent_id":"agent_us_sales"}}',
+        assignment: { mode: 'random' },
+        warnings: [],
+      });
+      expect(again.routing).toMatchObject({ allowedCountries: ['US'], callerCountry: 'US', countryAllowed: true });
+    } finally {
+      await own.close();
+    }
   });
 
   it('explains a rejected caller with the reject answer and the reason the decision line gives', async () => {
