@@ -156,6 +156,12 @@ describe('parseInboundEvent', () => {
         'call_inbound.to_number: Invalid input: expected string, received number',
       ],
       [
+        'a to_number wrapped in an array',
+        call({ from_number: FROM, to_number: [TO] }),
+        'invalid_payload',
+        'call_inbound.to_number: Invalid input: expected string, received array',
+      ],
+      [
         'a to_number without +',
         call({ from_number: FROM, to_number: '4155550100' }),
         'invalid_payload',

@@ -1,3 +1,4 @@
+import { createHmac, createSecretKey } from 'node:crypto';
 import { symmetric } from 'retell-sdk/lib/webhook_auth';
 import { describe, expect, it } from 'vitest';
 import { staticApiKey } from '../../../lib/retell/apiKey';
@@ -73,6 +74,44 @@ describe('createSignatureVerifier', () => {
     const mismatch = verifier.verify(Buffer.from(`${BODY} `), header, NOW);
     expect(mismatch).toBeInstanceOf(Promise);
     await expectRefused(mismatch as Promise<void>, MISMATCH);
+  });
+
+  describe('after a key rotation, re-reads the keys once and checks the signature against the new ones', () => {
+    /** Keys that read as `before` until re-read, then as `after`; the re-read reports whether they changed. */
+    function rotating(before: string, after: string) {
+      let keys = [createSecretKey(Buffer.from(before, 'utf8'))];
+      let reads = 0;
+      return {
+        keys: {
+          verificationKeys: () => keys,
+          refreshNow: async () => {
+            reads++;
+            keys = [createSecretKey(Buffer.from(after, 'utf8'))];
+            return before !== after;
+          },
+        },
+        reads: () => reads,
+      };
+    }
+
+    it('accepts a body signed with the new key', async () => {
+      const rotation = rotating('key_retired', TEST_API_KEY);
+      const header = await sign(BODY, NOW);
+      await expect(
+        settle(() => createSignatureVerifier(rotation.keys).verify(bytes, header, NOW)),
+      ).resolves.toBeUndefined();
+      expect(rotation.reads()).toBe(1);
+    });
+
+    it('refuses a body that the new key does not sign either', async () => {
+      const rotation = rotating('key_retired', 'key_newest');
+      const header = await sign(BODY, NOW);
+      await expectRefused(
+        settle(() => createSignatureVerifier(rotation.keys).verify(bytes, header, NOW)),
+        MISMATCH,
+      );
+      expect(rotation.reads()).toBe(1);
+    });
   });
 
   it('refuses a missing header', async () => {
@@ -181,6 +220,14 @@ describe('createSignatureVerifier', () => {
         settle(() => verifier.verify(other, header, NOW)),
         MISMATCH,
       );
+    });
+
+    it('accepts bytes that are not UTF-8 when they are the very bytes signed', async () => {
+      const latin1 = Buffer.from('{"name":"José"}', 'latin1');
+      const digest = createHmac('sha256', TEST_API_KEY)
+        .update(Buffer.concat([latin1, Buffer.from(String(NOW))]))
+        .digest('hex');
+      await expect(settle(() => verifier.verify(latin1, `v=${NOW},d=${digest}`, NOW))).resolves.toBeUndefined();
     });
   });
 

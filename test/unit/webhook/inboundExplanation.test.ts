@@ -1,0 +1,140 @@
+// app.explain (npm run explain's core): the webhook's lookup and decision for one contact, with the workings kept.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../../support/harness';
+
+const US_ONLY = '+14155550101'; // one call agent, US callers only
+const NO_AGENT = '+14155550103';
+const UNKNOWN = '+14155550199';
+const UNEVEN = '+14155550177'; // weights summing to 0.5, and a country code that is not ISO 3166-1
+const OUTAGE = '+14155550178'; // asked of Retell only while Retell fails
+
+const NEW_YORK = '+12125550142';
+const TORONTO = '+14165550123';
+const START = 1_790_000_000_000;
+
+describe('app.explain', () => {
+  let harness: Harness;
+  let now = START;
+  beforeAll(async () => {
+    harness = await startHarness({ clock: () => now });
+    harness.retell.setConfig({
+      phone_number: UNEVEN,
+      phone_number_type: 'custom',
+      last_modification_timestamp: 1_785_000_000_000,
+      allowed_inbound_country_list: ['US', 'UK'],
+      inbound_agents: [
+        { agent_id: 'agent_uneven_a', weight: 0.25 },
+        { agent_id: 'agent_uneven_b', weight: 0.25 },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  it('explains a routed call: the config, its age by the router clock, the decision and the exact answer', async () => {
+    // Its own router, started in the test: the explainer is built with the app, and uses the app's clock.
+    let time = START;
+    const own = await startHarness({ clock: () => time });
+    try {
+      const first = await own.app.explain('call_inbound', US_ONLY, NEW_YORK);
+      time = START + 1_500;
+      const again = await own.app.explain('call_inbound', US_ONLY, NEW_YORK);
+      expect(first).toMatchObject({ configSource: 'retell', configAgeMs: 0 });
+      expect(again).toMatchObject({
+        kind: 'call_inbound',
+        toNumber: US_ONLY,
+        fromNumber: NEW_YORK,
+        lookup: 'found',
+        configSource: 'memory',
+        configAgeMs: 1_500,
+        lastModified: 1_780_000_000_000,
+        outcome: 'override',
+        reason: 'routed',
+        statusCode: 200,
+        body: '{"call_inbound":{"override_agent_id":"agent_us_sales"}}',
+        assignment: { mode: 'random' },
+        warnings: [],
+      });
+      expect(again.routing).toMatchObject({ allowedCountries: ['US'], callerCountry: 'US', countryAllowed: true });
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('explains a rejected caller with the reject answer and the reason the decision line gives', async () => {
+    const explained = await harness.app.explain('call_inbound', US_ONLY, TORONTO);
+    expect(explained).toMatchObject({
+      lookup: 'found',
+      outcome: 'reject',
+      reason: 'country_not_allowed',
+      body: '{"call_inbound":{"reject":true}}',
+    });
+    expect(explained.routing).toMatchObject({ callerCountry: 'CA', countryAllowed: false });
+  });
+
+  it('explains an SMS to a number with no SMS agent as a pass-through to Retell’s own binding', async () => {
+    const explained = await harness.app.explain('chat_inbound', NO_AGENT, NEW_YORK);
+    expect(explained).toMatchObject({ outcome: 'passthrough', reason: 'no_agent', body: '{"chat_inbound":{}}' });
+  });
+
+  it('lists what preparing the config found worth a warning', async () => {
+    const explained = await harness.app.explain('call_inbound', UNEVEN, NEW_YORK);
+    expect(explained.lastModified).toBe(1_785_000_000_000);
+    expect(explained.warnings).toEqual([
+      'allowed_inbound_country_list: "UK" is not an ISO 3166-1 alpha-2 country code, so it matches no caller; did you mean GB?',
+      'inbound_agents weights add up to 0.5, not 1: using them proportionally',
+    ]);
+  });
+
+  it('explains a number Retell does not know: where that answer came from, no config, no routing', async () => {
+    now = START + 10_000;
+    const explained = await harness.app.explain('call_inbound', UNKNOWN, NEW_YORK);
+    expect(explained).toStrictEqual({
+      kind: 'call_inbound',
+      toNumber: UNKNOWN,
+      fromNumber: NEW_YORK,
+      lookup: 'unknown',
+      configSource: 'retell',
+      configAgeMs: 0,
+      lastModified: undefined,
+      outcome: 'passthrough',
+      reason: 'unknown_number',
+      statusCode: 200,
+      body: '{"call_inbound":{}}',
+      assignment: { mode: 'random', salt: '' },
+      routing: undefined,
+      warnings: [],
+    });
+  });
+
+  it('explains a failed lookup as the fail-open answer, with no source or age to give', async () => {
+    harness.retell.setFault({ kind: 'status', status: 500 });
+    try {
+      const explained = await harness.app.explain('chat_inbound', OUTAGE, undefined);
+      expect(explained).toMatchObject({
+        lookup: 'unavailable',
+        fromNumber: undefined,
+        configSource: undefined,
+        configAgeMs: undefined,
+        lastModified: undefined,
+        outcome: 'passthrough',
+        reason: 'config_unavailable',
+        statusCode: 200,
+        body: '{"chat_inbound":{}}',
+        routing: undefined,
+        warnings: [],
+      });
+    } finally {
+      harness.retell.setFault(undefined);
+    }
+  });
+
+  it('refuses a to_number that is not E.164, as the webhook would, naming it and asking no one', async () => {
+    const before = harness.retell.totalRequests();
+    await expect(harness.app.explain('call_inbound', '4155550100', NEW_YORK)).rejects.toThrow(
+      new RangeError('to_number must be an E.164 number, not "4155550100"'),
+    );
+    expect(harness.retell.totalRequests()).toBe(before);
+  });
+});
