@@ -8,6 +8,9 @@ process.env.AWS_SECRET_ACCESS_KEY = 'test';
 process.env.AWS_CONFIG_FILE = '/dev/null';
 process.env.AWS_SHARED_CREDENTIALS_FILE = '/dev/null';
 process.env.RETELL_BASE_URL = 'http://127.0.0.1:9';
+// Any AWS client built without a local endpoint (by a test, or by a StrykerJS mutant of the code that picks one)
+// reaches a closed local port, never AWS: the SDK's endpoint setting for every service.
+process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:9';
 delete process.env.AWS_PROFILE;
 // The SDK's notice that it will need Node 22 (Lambda's runtime) would otherwise fill the test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
