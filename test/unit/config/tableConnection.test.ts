@@ -1,18 +1,30 @@
 // The cold start's early connection, against a local HTTP stand-in for DynamoDB that counts connections and requests.
+import { EventEmitter } from 'node:events';
 import { createServer as createHttpServer, type Server } from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createServer as createTcpServer } from 'node:net';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTableConnection } from '../../../lib/config/tableConnection';
 
+// The https request function as it is, recording where it was asked to connect; a test of an AWS endpoint swaps in a
+// request that fails at once, so no test reaches AWS.
+vi.mock('node:https', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:https')>();
+  return { ...actual, request: vi.fn(actual.request) };
+});
+
 const closers: (() => Promise<void>)[] = [];
-const saved = {
-  endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB,
-  accessKey: process.env.AWS_ACCESS_KEY_ID,
-  secretKey: process.env.AWS_SECRET_ACCESS_KEY,
-  region: process.env.AWS_REGION,
-};
+const VARIABLES = [
+  'AWS_ENDPOINT_URL_DYNAMODB',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_REGION',
+  'AWS_USE_FIPS_ENDPOINT',
+  'AWS_USE_DUALSTACK_ENDPOINT',
+];
+const saved = Object.fromEntries(VARIABLES.map((name) => [name, process.env[name]]));
 
 function restore(name: string, value: string | undefined): void {
   if (value === undefined) delete process.env[name];
@@ -21,10 +33,8 @@ function restore(name: string, value: string | undefined): void {
 
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
-  restore('AWS_ENDPOINT_URL_DYNAMODB', saved.endpoint);
-  restore('AWS_ACCESS_KEY_ID', saved.accessKey);
-  restore('AWS_SECRET_ACCESS_KEY', saved.secretKey);
-  restore('AWS_REGION', saved.region);
+  for (const name of VARIABLES) restore(name, saved[name]);
+  vi.mocked(https.request).mockClear();
 });
 
 async function listen(server: Server | ReturnType<typeof createTcpServer>): Promise<number> {
@@ -109,6 +119,36 @@ describe('createTableConnection', () => {
     const connection = createTableConnection();
 
     await expect(connection.open()).resolves.toBeUndefined();
+    connection.client.destroy();
+  });
+
+  it.each([
+    ['the region', {}, 'https://dynamodb.eu-west-1.amazonaws.com/'],
+    [
+      'the FIPS endpoint, when asked for',
+      { AWS_USE_FIPS_ENDPOINT: 'true' },
+      'https://dynamodb-fips.eu-west-1.amazonaws.com/',
+    ],
+    [
+      'the dual-stack endpoint, when asked for',
+      { AWS_USE_DUALSTACK_ENDPOINT: 'true' },
+      'https://dynamodb.eu-west-1.api.aws/',
+    ],
+  ])('without a configured endpoint, opens the connection to %s', async (_case, variables, expected) => {
+    delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    process.env.AWS_REGION = 'eu-west-1';
+    Object.assign(process.env, variables);
+    vi.mocked(https.request).mockImplementationOnce(() => {
+      const refused = Object.assign(new EventEmitter(), {
+        end: () => queueMicrotask(() => refused.emit('error', new Error('not contacted in tests'))),
+      });
+      return refused as unknown as ReturnType<typeof https.request>;
+    });
+    const connection = createTableConnection();
+
+    await expect(connection.open()).resolves.toBeUndefined();
+    expect(vi.mocked(https.request)).toHaveBeenCalledTimes(1);
+    expect(String(vi.mocked(https.request).mock.calls[0]?.[0])).toBe(expected);
     connection.client.destroy();
   });
 });
