@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { abortable, Deadline } from '../../lib/deadline';
 
@@ -41,6 +42,28 @@ describe('Deadline.race', () => {
     vi.advanceTimersByTime(100);
     await expect(late).resolves.toBe('expired');
   });
+
+  it('does not call onExpiry once the promise has settled', async () => {
+    vi.useFakeTimers();
+    const onExpiry = vi.fn(() => 'expired');
+    await Deadline.in(100).race(Promise.resolve('answer'), onExpiry);
+    await Deadline.in(100)
+      .race(Promise.reject(new Error('failed')), onExpiry)
+      .catch(() => undefined);
+
+    vi.advanceTimersByTime(1_000);
+    expect(onExpiry).not.toHaveBeenCalled();
+  });
+
+  it('rejects with the error onExpiry throws', async () => {
+    vi.useFakeTimers();
+    const late = Deadline.in(100).race(new Promise<string>(() => {}), () => {
+      throw new Error('no stale config');
+    });
+    const settled = expect(late).rejects.toThrow('no stale config');
+    vi.advanceTimersByTime(100);
+    await settled;
+  });
 });
 
 describe('abortable', () => {
@@ -56,5 +79,20 @@ describe('abortable', () => {
     await expect(abortable(Promise.resolve(1), AbortSignal.abort(new Error('aborted')))).rejects.toThrow('aborted');
     await expect(abortable(Promise.resolve(1), new AbortController().signal)).resolves.toBe(1);
     await expect(abortable(Promise.reject(new Error('no')), new AbortController().signal)).rejects.toThrow('no');
+  });
+
+  it('stops listening to the signal once the promise settles, so a long-lived signal gathers no listeners', async () => {
+    const { signal } = new AbortController();
+    await abortable(Promise.resolve(1), signal);
+    await abortable(Promise.reject(new Error('no')), signal).catch(() => undefined);
+
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+  });
+
+  it('listens to the signal while the promise is pending', () => {
+    const { signal } = new AbortController();
+    void abortable(new Promise(() => {}), signal);
+
+    expect(getEventListeners(signal, 'abort')).toHaveLength(1);
   });
 });

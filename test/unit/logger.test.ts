@@ -70,6 +70,30 @@ describe('createLogger', () => {
     expect(records().map(({ level }) => level)).toEqual(written);
   });
 
+  it('writes a line without fields as its level, message and timestamp alone', () => {
+    const { logger, records } = capture();
+    logger.info('sync started');
+    expect(records()).toEqual([{ level: 'info', message: 'sync started', timestamp: expect.any(String) }]);
+  });
+
+  it("writes a child's child's lines with both contexts, the inner one winning a shared name", () => {
+    const { logger, records } = capture();
+    logger
+      .child({ request_id: 'r1', stage: 'outer' })
+      .child({ stage: 'inner', phoneNumber: '+14155550100' })
+      .warn('late');
+    expect(records()).toEqual([
+      {
+        level: 'warn',
+        message: 'late',
+        timestamp: expect.any(String),
+        request_id: 'r1',
+        stage: 'inner',
+        phoneNumber: '+14155550100',
+      },
+    ]);
+  });
+
   it('defaults to info', () => {
     const { logger, lines } = capture();
     logger.debug('hidden');
@@ -84,6 +108,15 @@ describe('createLogger', () => {
     expect(records()[0]?.error).toEqual({ name: 'TypeError', message: 'fetch failed' });
     expect(lines[0]?.line).not.toContain('stack');
     expect(lines[0]?.line).not.toContain(import.meta.filename);
+  });
+
+  it('keeps the other fields of a line that logs an Error', () => {
+    const { logger, records } = capture();
+    logger.warn('cache table write failed', { phoneNumber: '+14155550100', error: new Error('throttled') });
+    expect(records()[0]).toMatchObject({
+      phoneNumber: '+14155550100',
+      error: { name: 'Error', message: 'throttled' },
+    });
   });
 
   it('logs the cause chain, each as name and message', () => {

@@ -211,9 +211,22 @@ describe('freshness', () => {
     await get();
 
     expect(logged('warn')).toMatchObject([
-      { message: 'cache table item was fetched in the future; not using it as fresh' },
+      {
+        message: 'cache table item was fetched in the future; not using it as fresh',
+        fields: { phoneNumber: NUMBER, fetchedAt: T0 + 86_400_000 },
+      },
     ]);
     expect(items.get(NUMBER)?.fetched_at).toEqual({ N: String(T0) });
+  });
+
+  it('still answers with an item fetched in the future, as stale, when Retell fails', async () => {
+    const { get, upstream } = setup();
+    storeItem(phoneNumber(), T0 + 86_400_000);
+    upstream.answer = async () => {
+      throw new RetellApiError('Get Phone Number failed with HTTP 502', { status: 502 });
+    };
+
+    await expect(get()).resolves.toMatchObject({ status: 'found', source: 'stale', plan: { phoneNumber: NUMBER } });
   });
 
   it('answers from memory alone within the memory period', async () => {

@@ -11,6 +11,7 @@ import {
   ConfigTable,
   ConfigTableError,
   ItemTooLargeError,
+  itemSize,
   MAX_ITEM_BYTES,
   MalformedItemError,
   type StoredConfig,
@@ -270,6 +271,28 @@ describe('ConfigTable.get', () => {
     expect(error).not.toBeInstanceOf(MalformedItemError);
   });
 
+  it.each([
+    [
+      'fetched_at is missing',
+      { ...keyOnly, config: ITEM.config, expires_at: ITEM.expires_at },
+      'missing or invalid timestamps',
+    ],
+    [
+      'its config is of another number',
+      { ...ITEM, config: { S: JSON.stringify({ ...CONFIG, phone_number: '+14155550199' }) } },
+      'its config is of +14155550199',
+    ],
+    [
+      "its config's timestamp is another",
+      { ...ITEM, config: { S: JSON.stringify({ ...CONFIG, last_modification_timestamp: MODIFIED + 1 }) } },
+      "its config's last_modification_timestamp is not the item's",
+    ],
+  ])('says why an item is malformed when %s', async (_case, item, reason) => {
+    ddbMock.on(GetItemCommand).resolves({ Item: item });
+
+    await expect(readAll()).rejects.toThrow(`item ${NUMBER} is malformed: ${reason}`);
+  });
+
   it('says which field of a malformed config is wrong', async () => {
     const config = JSON.stringify({ ...CONFIG, inbound_agents: [{ agent_id: '', weight: 1 }] });
     ddbMock.on(GetItemCommand).resolves({ Item: { ...ITEM, config: { S: config } } });
@@ -284,5 +307,23 @@ describe('ConfigTable.get', () => {
 
     expect(item).toMatchObject({ fetchedAt: FETCHED_AT, lastModified: CONFIG.last_modification_timestamp });
     expect(() => item?.readConfig()).toThrow(MalformedItemError);
+  });
+});
+
+describe('itemSize', () => {
+  // "Item sizes and formats" (DynamoDB Developer Guide): leading and trailing zeroes are trimmed, then one byte per two
+  // significant digits, plus one.
+  it.each([
+    ['1', 2],
+    ['0.00100', 2],
+    ['-12.5', 3],
+    ['1790086701', 6],
+    ['1.5E+10', 2],
+  ])('counts the number %s as DynamoDB does, by its significant digits', (number, bytes) => {
+    expect(itemSize({ n: { N: number } })).toBe('n'.length + bytes);
+  });
+
+  it('counts names and strings by their UTF-8 bytes', () => {
+    expect(itemSize({ é: { S: 'ab€' } })).toBe(2 + 5);
   });
 });

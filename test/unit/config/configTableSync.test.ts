@@ -72,6 +72,22 @@ describe('ConfigTable.summaries', () => {
     expect(error.message).toBe(`Scan of ${TABLE} failed`);
     expect(error.cause).toBeInstanceOf(DynamoDBServiceException);
   });
+
+  it('passes the caller signal on to the SDK, so a sync past its deadline stops scanning', async () => {
+    ddbMock.on(ScanCommand).resolves({ Items: [] });
+    const controller = new AbortController();
+
+    await table.summaries(controller.signal);
+
+    // The options send() was given, which the mock's typings leave out.
+    const [, options] = ddbMock.send.getCall(0).args as unknown[] as [unknown, { abortSignal?: AbortSignal }];
+    expect(options.abortSignal).toBe(controller.signal);
+  });
+
+  it('gives no summaries for a page without Items', async () => {
+    ddbMock.on(ScanCommand).resolves({});
+    await expect(table.summaries(signal())).resolves.toEqual([]);
+  });
 });
 
 describe('ConfigTable.deleteFetchedBefore', () => {
@@ -82,6 +98,7 @@ describe('ConfigTable.deleteFetchedBefore', () => {
       TableName: TABLE,
       Key: { phone_number: { S: '+14155550100' } },
       ConditionExpression: 'attribute_exists(#key) AND (attribute_not_exists(#fetched) OR #fetched < :before)',
+      ExpressionAttributeNames: { '#key': 'phone_number', '#fetched': 'fetched_at' },
       ExpressionAttributeValues: { ':before': { N: '1790000000000' } },
     });
   });
@@ -93,9 +110,21 @@ describe('ConfigTable.deleteFetchedBefore', () => {
     expect(await table.deleteFetchedBefore('+14155550100', 1, signal())).toBe(false);
   });
 
-  it('wraps any other failure in ConfigTableError', async () => {
-    ddbMock.on(DeleteItemCommand).rejects(new Error('socket hang up'));
+  it('wraps any other failure in ConfigTableError, with the failure as its cause', async () => {
+    const failure = new Error('socket hang up');
+    ddbMock.on(DeleteItemCommand).rejects(failure);
     const error = await rejection(ConfigTableError, table.deleteFetchedBefore('+14155550100', 1, signal()));
     expect(error.message).toBe('DeleteItem +14155550100 failed');
+    expect(error.cause).toBe(failure);
+  });
+
+  it('passes the caller signal on to the SDK, so a sync past its deadline stops deleting', async () => {
+    ddbMock.on(DeleteItemCommand).resolves({});
+    const controller = new AbortController();
+
+    await table.deleteFetchedBefore('+14155550100', 1, controller.signal);
+
+    const [, options] = ddbMock.send.getCall(0).args as unknown[] as [unknown, { abortSignal?: AbortSignal }];
+    expect(options.abortSignal).toBe(controller.signal);
   });
 });
