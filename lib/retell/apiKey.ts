@@ -66,7 +66,7 @@ export async function createApiKeyProvider(
 
 /** A key that never changes: RETELL_API_KEY. */
 export function staticApiKey(apiKey: string): ApiKeyProvider {
-  const keys = [createSecretKey(Buffer.from(apiKey, 'utf8'))];
+  const keys = [keyObject(apiKey)];
   return { current: () => apiKey, verificationKeys: () => keys, refreshNow: () => Promise.resolve(false) };
 }
 
@@ -144,8 +144,9 @@ class RotatingApiKey implements ApiKeyProvider {
   }
 }
 
+/** The key's UTF-8 bytes (Buffer.from's default encoding) as an HMAC key. */
 function keyObject(apiKey: string): KeyObject {
-  return createSecretKey(Buffer.from(apiKey, 'utf8'));
+  return createSecretKey(Buffer.from(apiKey));
 }
 
 /** The secret's SecretString, trimmed. Throws ApiKeyError naming the secret (its ARN, never its value). */

@@ -87,13 +87,9 @@ subscribe('undici:request:error', (message) => {
 
 /** fetch's "fetch failed" TypeError caused by a kept-alive connection closing before any byte of the answer. */
 function droppedUnanswered(error: unknown): boolean {
-  const cause = error instanceof TypeError ? error.cause : undefined;
-  return (
-    typeof cause === 'object' &&
-    cause !== null &&
-    unanswered.has(cause) &&
-    CLOSED_CODES.has(String((cause as { code?: unknown }).code))
-  );
+  const cause: unknown = error instanceof TypeError ? error.cause : undefined;
+  // WeakSet.has answers false for anything that is not an object: only a recorded error passes.
+  return unanswered.has(cause as object) && CLOSED_CODES.has(String((cause as { code?: unknown }).code));
 }
 
 /** One GET on a connection opened for it alone. Redirects are not followed, as with `redirect: 'manual'`. */
@@ -101,8 +97,8 @@ function fetchOnNewConnection(url: string, init: RequestInit | undefined): Promi
   const target = new URL(url);
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
+    // node:http's default method is GET.
     const outgoing = request(target, {
-      method: 'GET',
       headers: Object.fromEntries(new Headers(init?.headers)),
       agent: false,
       ...(init?.signal ? { signal: init.signal } : {}),

@@ -22,13 +22,13 @@ const GRACE_MS = 3_600_000;
 const secretsManager = mockClient(SecretsManagerClient);
 
 /** A provider on a clock the test moves, with every line it logs. */
-function setUp() {
+function setUp(graceMs = GRACE_MS) {
   const clock = { now: 1_780_000_000_000 };
   const lines: string[] = [];
   const open = () =>
     createApiKeyProvider(SECRET, {
       refreshMs: REFRESH_MS,
-      graceMs: GRACE_MS,
+      graceMs,
       readTimeoutMs: 1_000,
       logger: createLogger('debug', (_level, line) => lines.push(line)),
       clock: () => clock.now,
@@ -156,7 +156,11 @@ describe('createApiKeyProvider', () => {
     provider.verificationKeys();
     await settle();
     expect(provider.current()).toBe('key_a');
-    expect(lines.some((line) => line.includes('cannot re-read the Retell API key'))).toBe(true);
+    const warning = lines.map((line) => JSON.parse(line)).find((line) => line.message?.includes('cannot re-read'));
+    expect(warning).toMatchObject({
+      message: 'cannot re-read the Retell API key; keeping the current one',
+      error: { message: `cannot read secret ${ARN}`, cause: { message: 'connect ETIMEDOUT' } },
+    });
 
     holds('key_b');
     clock.now += 29_999;
@@ -168,5 +172,47 @@ describe('createApiKeyProvider', () => {
     expect(reads()).toBe(3);
     expect(provider.current()).toBe('key_b');
     expect(lines.join('\n')).not.toMatch(/key_[ab]/);
+  });
+
+  it('answers false to a forced re-read that fails, and keeps the current key', async () => {
+    holds('key_a');
+    const provider = await setUp().open();
+    secretsManager.on(GetSecretValueCommand).rejects(new Error('connect ETIMEDOUT'));
+    await expect(provider.refreshNow()).resolves.toBe(false);
+    expect(provider.current()).toBe('key_a');
+    expect(verifies(provider, { a: 'key_a' })).toEqual(['a']);
+  });
+
+  it('treats a re-read of the same key as no change: no previous key, no log line', async () => {
+    holds('key_a');
+    const { lines, open } = setUp();
+    const provider = await open();
+    await expect(provider.refreshNow()).resolves.toBe(false);
+    expect(verifies(provider, { a: 'key_a' })).toEqual(['a']);
+    expect(lines.join('\n')).not.toContain('changed');
+  });
+
+  it('logs a key change with the grace period in seconds', async () => {
+    holds('key_a');
+    const { lines, open } = setUp();
+    const provider = await open();
+    holds('key_b');
+    await provider.refreshNow();
+    expect(lines.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        message: 'Retell API key changed; the previous key still verifies webhooks for a while',
+        graceSeconds: GRACE_MS / 1000,
+      }),
+    );
+  });
+
+  it('with no grace period, verifies with the new key alone from the change on', async () => {
+    holds('key_a');
+    const provider = await setUp(0).open();
+    holds('key_b');
+    await expect(provider.refreshNow()).resolves.toBe(true);
+    expect(provider.current()).toBe('key_b');
+    expect(verifies(provider, { a: 'key_a', b: 'key_b' })).toEqual(['b']);
   });
 });

@@ -7,6 +7,7 @@ import {
   createRetellPhoneNumberSource,
   MAX_UPSTREAM_TEXT,
   RetellApiError,
+  safeCopy,
 } from '../../../lib/retell/phoneNumberClient';
 import { MAX_RESPONSE_BYTES } from '../../../lib/retell/retellFetch';
 import { rejection } from '../../support/thrown';
@@ -78,6 +79,33 @@ describe('createRetellPhoneNumberSource, against a recording server', () => {
     expect(requests[0]?.method).toBe('GET');
     expect(decodeURIComponent(requests[0]?.url ?? '')).toBe(`/get-phone-number/${NUMBER}`);
     expect(requests[0]?.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(requests[0]?.headers.accept).toBe('application/json');
+  });
+
+  it.each([
+    ['', ''],
+    ['/', ''],
+    ['///', ''],
+    ['/retell//', '/retell'],
+  ])('sends the request under the base URL ending in "%s", without doubled slashes', async (suffix, path) => {
+    const started = await startServer(200, JSON.stringify(CONFIG));
+    servers.push(started.server);
+    const source = createRetellPhoneNumberSource({
+      apiKey: () => API_KEY,
+      baseURL: `${started.baseUrl}${suffix}`,
+      timeoutMs: 5_000,
+    });
+    await source.getPhoneNumber(NUMBER, signal());
+    expect(decodeURIComponent(started.requests[0]?.url ?? '')).toBe(`${path}/get-phone-number/${NUMBER}`);
+  });
+
+  it.each([401, 500])('keeps Retell’s HTTP %i answer as the cause, status and body', async (status) => {
+    const { source } = await serve(status, { status: 'error', message: 'nope' });
+    const error = await failure(source.getPhoneNumber(NUMBER, signal()));
+    expect(error.cause).toMatchObject({
+      name: 'RetellHttpError',
+      message: `HTTP ${status}: {"status":"error","message":"nope"}`,
+    });
   });
 
   it('returns the config, unknown fields included', async () => {
@@ -473,5 +501,30 @@ describe('createRetellPhoneNumberSource, a connection dropped after part of an a
     } finally {
       await closeServer(server);
     }
+  });
+});
+
+describe('safeCopy', () => {
+  const chain = (error: Error): string[] => {
+    const names: string[] = [];
+    for (let at: unknown = error; at instanceof Error; at = at.cause) names.push(`${at.name}: ${at.message}`);
+    return names;
+  };
+
+  it('copies every cause of a short chain, with its name and redacted message', () => {
+    const root = new RangeError(`bad key ${API_KEY}`);
+    const error = new TypeError('fetch failed', { cause: new Error('socket closed', { cause: root }) });
+    expect(chain(safeCopy(error, API_KEY))).toEqual([
+      'TypeError: fetch failed',
+      'Error: socket closed',
+      'RangeError: bad key [redacted]',
+    ]);
+  });
+
+  it('stops after five causes, so a chain that loops back on itself is copied', () => {
+    const error = new Error('loop');
+    error.cause = error;
+    // The error itself and five causes.
+    expect(chain(safeCopy(error, API_KEY))).toEqual(Array(6).fill('Error: loop'));
   });
 });

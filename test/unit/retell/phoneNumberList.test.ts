@@ -1,5 +1,5 @@
 // List Phone Numbers through the SDK, against the Retell stand-in: the v2 path and query, the key, the page check.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RetellStandIn, startRetellStandIn } from '../../../infra/local/retellStandIn';
 import { RetellApiError } from '../../../lib/retell/phoneNumberClient';
 import { createRetellPhoneNumberLister } from '../../../lib/retell/phoneNumberList';
@@ -53,6 +53,51 @@ describe('createRetellPhoneNumberLister', () => {
     const error = await rejection(RetellApiError, list.listPage({ limit: 1 }, signal()));
     expect(error.status).toBe(401);
     expect(unauthorized).toBe(1);
+  });
+
+  it('reports only a 401 as unauthorized, and fails a 401 the same when no one listens for it', async () => {
+    let unauthorized = 0;
+    retell.setFault({ kind: 'status', status: 500 });
+    const error = await rejection(
+      RetellApiError,
+      lister(
+        () => API_KEY,
+        () => {
+          unauthorized += 1;
+        },
+      ).listPage({ limit: 1 }, signal()),
+    );
+    expect(error).toMatchObject({ status: 500, message: 'List Phone Numbers failed with HTTP 500' });
+    expect(unauthorized).toBe(0);
+
+    const refused = await rejection(RetellApiError, lister(() => 'key_wrong').listPage({ limit: 1 }, signal()));
+    expect(refused).toMatchObject({ status: 401, message: 'List Phone Numbers failed with HTTP 401' });
+  });
+
+  it('fails without a status when Retell cannot be reached', async () => {
+    const closed = createRetellPhoneNumberLister({
+      apiKey: () => API_KEY,
+      baseURL: 'http://127.0.0.1:9',
+      timeoutMs: 2_000,
+    });
+    const error = await rejection(RetellApiError, closed.listPage({ limit: 1 }, signal()));
+    expect(error.status).toBeUndefined();
+    expect(error.message).toBe('List Phone Numbers failed');
+  });
+
+  it('writes nothing to the console of its own, even when RETELL_LOG asks the SDK for debug output', async () => {
+    vi.stubEnv('RETELL_LOG', 'debug');
+    const written = ['debug', 'info', 'warn', 'error', 'log'].map((level) =>
+      vi.spyOn(console, level as 'debug' | 'info' | 'warn' | 'error' | 'log').mockImplementation(() => undefined),
+    );
+    try {
+      retell.setFault({ kind: 'status', status: 500 });
+      await rejection(RetellApiError, lister(() => API_KEY).listPage({ limit: 1 }, signal()));
+      for (const spy of written) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of written) spy.mockRestore();
+      vi.unstubAllEnvs();
+    }
   });
 
   it('refuses a page that is not a page', async () => {
