@@ -1,7 +1,7 @@
 // The container's own tier: a size-bounded LRU whose entries also carry how long memory may answer alone.
 // mnemonist's LRU is the one the AWS SDK already bundles, so the bound costs almost no extra bytes. Its Map-backed
 // variant: LRUCache keeps keys in a plain object, whose lookup by a phone number freshly parsed from a request body
-// cost about 1.7 µs in a CPU profile of the warm path (a tenth of it), against about 0.3 µs for the Map.
+// was a tenth of the warm path in a CPU profile (about 1.7 µs), the Map's lookup 1.2 % of it after the change.
 import LRUMap from 'mnemonist/lru-map';
 import { type CachedConfig, isFresh } from './cachedConfig';
 

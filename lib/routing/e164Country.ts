@@ -44,9 +44,11 @@ interface CallingCodePlan {
   countries: readonly CountryPlan[];
 }
 
-// The order in which getNumberType tries the types: fixed line first, then these (libphonenumber-js,
-// source/helpers/getNumberType.js). A number of any of them is valid.
-const TYPES = [
+/**
+ * The number types, in the order getNumberType tries them: fixed line first, then the others (libphonenumber-js,
+ * source/helpers/getNumberType.js). A number of any of them is valid.
+ */
+export const NUMBER_TYPES = [
   'FIXED_LINE',
   'MOBILE',
   'PREMIUM_RATE',
@@ -150,7 +152,7 @@ function compileCountry(country: string): CountryPlan {
   const numberingPlan = metadata.numberingPlan;
   const leadingDigits = numberingPlan.leadingDigits();
   const types: TypeTest[] = [];
-  for (const name of TYPES) {
+  for (const name of NUMBER_TYPES) {
     const type = numberingPlan.type(name);
     // An absent type, or one with an empty pattern, matches nothing for the library (isNumberTypeEqualTo).
     if (!type?.pattern()) continue;

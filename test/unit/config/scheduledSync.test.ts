@@ -33,6 +33,19 @@ const lambdaContext = (remainingMs: number, functionName = 'retell-router-Config
   ({ functionName, getRemainingTimeInMillis: () => remainingMs }) as Context;
 
 /** A handler on a fixed clock, with every record line and every log line it writes. */
+/** The summary of a run that failed before listing anything, whose error matches `error`. */
+const failedBeforeListing = (error: RegExp) => ({
+  ok: false,
+  written: 0,
+  unchanged: 0,
+  removed: 0,
+  invalid: 0,
+  invalid_configs: [],
+  pages: 0,
+  duration_ms: 0,
+  error: expect.stringMatching(error),
+});
+
 function setUp(env: NodeJS.ProcessEnv, overrides: ConfigSyncOverrides = {}) {
   const records: Record<string, unknown>[] = [];
   const logs: Record<string, unknown>[] = [];
@@ -135,17 +148,7 @@ describe('createConfigSyncHandler', () => {
       { lister: onePage },
     );
     const summary = await handler({}, lambdaContext(60_000));
-    expect(summary).toEqual({
-      ok: false,
-      written: 0,
-      unchanged: 0,
-      removed: 0,
-      invalid: 0,
-      invalid_configs: [],
-      pages: 0,
-      duration_ms: 0,
-      error: expect.stringMatching(/^the config sync is misconfigured: .*CACHE_TABLE_NAME/),
-    });
+    expect(summary).toEqual(failedBeforeListing(/^the config sync is misconfigured: .*CACHE_TABLE_NAME/));
     expect(records[0]).toMatchObject({
       level: 'error',
       SyncFailures: 1,
@@ -195,17 +198,7 @@ describe('createConfigSyncHandler', () => {
     const env = { CACHE_TABLE_NAME: 'cache', RETELL_API_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:k' };
     const { handler, records } = setUp(env);
     const summary = await handler({}, lambdaContext(60_000));
-    expect(summary).toEqual({
-      ok: false,
-      written: 0,
-      unchanged: 0,
-      removed: 0,
-      invalid: 0,
-      invalid_configs: [],
-      pages: 0,
-      duration_ms: 0,
-      error: expect.stringMatching(/^cannot read the Retell API key: .*AccessDeniedException/),
-    });
+    expect(summary).toEqual(failedBeforeListing(/^cannot read the Retell API key: .*AccessDeniedException/));
     expect(records[0]).toMatchObject({ level: 'error', SyncFailures: 1 });
     expect(ddbMock).not.toHaveReceivedAnyCommand();
   });

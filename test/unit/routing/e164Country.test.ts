@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { getCountries, getCountryCallingCode, getExampleNumber, Metadata } from 'libphonenumber-js/min';
 import examples from 'libphonenumber-js/mobile/examples';
 import { describe, expect, it, vi } from 'vitest';
+import { NUMBER_TYPES } from '../../../lib/routing/e164Country';
 
 const EXAMPLES = getCountries().flatMap((country) => {
   const example = getExampleNumber(country, examples);
@@ -14,20 +15,6 @@ const EXAMPLES = getCountries().flatMap((country) => {
 const metadataJson = (new Metadata() as unknown as { metadata: { country_calling_codes: Record<string, unknown> } })
   .metadata;
 const CALLING_CODES = Object.keys(metadataJson.country_calling_codes);
-
-/** The number types getNumberType tries, in its order (libphonenumber-js, source/helpers/getNumberType.js). */
-const TYPES = [
-  'FIXED_LINE',
-  'MOBILE',
-  'PREMIUM_RATE',
-  'TOLL_FREE',
-  'SHARED_COST',
-  'VOIP',
-  'PERSONAL_NUMBER',
-  'PAGER',
-  'UAN',
-  'VOICEMAIL',
-];
 
 interface PlanReader {
   numberingPlan: { hasTypes(): boolean; type(name: string): { pattern(): string } | undefined };
@@ -43,7 +30,7 @@ const TYPED_NUMBERS = getCountries().flatMap((country) => {
   metadata.selectNumberingPlan(country);
   const plan = metadata.numberingPlan;
   if (!plan.hasTypes()) return [];
-  return TYPES.flatMap((type) => {
+  return NUMBER_TYPES.flatMap((type) => {
     const pattern = plan.type(type)?.pattern();
     if (!pattern) return [];
     const nationals = fc.sample(fc.stringMatching(new RegExp(`^(?:${pattern})$`)), { numRuns: 40, seed: 12 });
