@@ -1,0 +1,101 @@
+// A policy document read from text or JSON: validated by PolicySchema, its time zone made canonical, and every
+// problem reported with its JSON path, as `npm run policy -- check` prints it and the webhook logs it.
+import { PolicySchema, type Policy } from './policySchema';
+import { canonicalTimeZone } from './timeZone';
+
+/** One problem: `path` as zod reports it, dot-joined with indices in brackets (`weekly_hours.monday[0].end`). */
+export interface PolicyIssue {
+  path: string;
+  message: string;
+}
+
+export type PolicyParse = { ok: true; policy: Policy } | { ok: false; errors: PolicyIssue[] };
+
+/** Fields of the document, to suggest one for a misspelt name. */
+const KNOWN_FIELDS = Object.keys(PolicySchema.def.shape);
+
+/**
+ * Validates `json` (already parsed) as a policy. Unknown fields are errors, one per field, named in the path with the
+ * nearest known name suggested (`blocked_caller`: did you mean blocked_callers?). Never throws.
+ */
+export function parsePolicy(json: unknown): PolicyParse {
+  const parsed = PolicySchema.safeParse(json);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.flatMap((issue): PolicyIssue[] =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: unknownField(issue.path, key) }))
+        : [{ path: formatPath(issue.path), message: issueMessage(issue) }],
+    );
+    return { ok: false, errors };
+  }
+  const policy = parsed.data;
+  if (policy.time_zone !== undefined) policy.time_zone = canonicalTimeZone(policy.time_zone);
+  return { ok: true, policy };
+}
+
+/** Parses `text` as JSON, then as a policy; a JSON syntax error is one issue at the root. */
+export function parsePolicyText(text: string): PolicyParse {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, errors: [{ path: '', message: `not valid JSON: ${(error as Error).message}` }] };
+  }
+  return parsePolicy(json);
+}
+
+/** `['weekly_hours', 'monday', 0, 'end']` → `weekly_hours.monday[0].end`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const part of path) {
+    if (typeof part === 'number') text += `[${part}]`;
+    else text += text === '' ? String(part) : `.${String(part)}`;
+  }
+  return text;
+}
+
+/** The issues as one line, for a log: `path: message; …` (the first five, as describeIssues). */
+export function describePolicyIssues(issues: readonly PolicyIssue[]): string {
+  return issues
+    .slice(0, 5)
+    .map(({ path, message }) => (path === '' ? message : `${path}: ${message}`))
+    .join('; ');
+}
+
+/** A record key's own message is in its nested issues; zod's top one only says the key is invalid. */
+function issueMessage(issue: { code: string; message: string; issues?: readonly { message: string }[] }): string {
+  const nested = issue.code === 'invalid_key' ? issue.issues?.[0]?.message : undefined;
+  return nested === undefined ? issue.message : `invalid name: ${nested}`;
+}
+
+function unknownField(path: readonly PropertyKey[], key: string): string {
+  const nearest = path.length === 0 ? closest(key, KNOWN_FIELDS) : undefined;
+  return `unknown field${nearest === undefined ? '' : `: did you mean ${nearest}?`}`;
+}
+
+/** The known name within two edits of `name` (Levenshtein distance), if any; the first of the nearest. */
+function closest(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
