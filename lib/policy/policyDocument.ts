@@ -1,6 +1,6 @@
 // A policy document read from text or JSON: validated by PolicySchema, its time zone made canonical, and every
 // problem reported with its JSON path, as `npm run policy -- check` prints it and the webhook logs it.
-import { PolicySchema, type Policy } from './policySchema';
+import { type Policy, PolicySchema } from './policySchema';
 import { canonicalTimeZone } from './timeZone';
 
 /** One problem: `path` as zod reports it, dot-joined with indices in brackets (`weekly_hours.monday[0].end`). */

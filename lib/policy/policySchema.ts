@@ -38,22 +38,20 @@ export const MAX_OVERRIDE_DAYS = 366;
 export const MAX_CALLERS = 10_000;
 
 const time = z.string().check(z.regex(TIME_PATTERN, 'must be a time HH:MM from 00:00 to 23:59'));
-const endTime = z.string().check(
-  z.refine((text) => text === '24:00' || TIME_PATTERN.test(text), 'must be a time HH:MM from 00:00 to 24:00'),
-);
+const endTime = z
+  .string()
+  .check(z.refine((text) => text === '24:00' || TIME_PATTERN.test(text), 'must be a time HH:MM from 00:00 to 24:00'));
 
 /**
  * Open from `start` (inclusive) to `end` (exclusive), local wall-clock time. An end not after the start runs past
  * midnight and belongs to its start day; `24:00` ends at midnight. `00:00`–`00:00` is refused as ambiguous.
  */
-const HoursRangeSchema = z
-  .strictObject({ start: time, end: endTime })
-  .check(
-    z.refine((range) => !(range.start === '00:00' && range.end === '00:00'), {
-      message: '00:00 to 00:00 is ambiguous: write 00:00 to 24:00 for a whole day',
-      path: ['end'],
-    }),
-  );
+const HoursRangeSchema = z.strictObject({ start: time, end: endTime }).check(
+  z.refine((range) => !(range.start === '00:00' && range.end === '00:00'), {
+    message: '00:00 to 00:00 is ambiguous: write 00:00 to 24:00 for a whole day',
+    path: ['end'],
+  }),
+);
 const DayHoursSchema = z.array(HoursRangeSchema).check(z.maxLength(MAX_RANGES_PER_DAY));
 
 const WeeklyHoursSchema = z.strictObject(
@@ -63,32 +61,32 @@ const WeeklyHoursSchema = z.strictObject(
   >,
 );
 
-const date = z.string().check(
-  z.refine((text) => DATE_PATTERN.test(text) && isCalendarDate(text), 'must be a date YYYY-MM-DD that exists'),
-);
+const date = z
+  .string()
+  .check(z.refine((text) => DATE_PATTERN.test(text) && isCalendarDate(text), 'must be a date YYYY-MM-DD that exists'));
 const overrideFields = {
   hours: DayHoursSchema,
   name: z.optional(z.string().check(z.maxLength(200))),
 };
 const DateOverrideSchema = z.union([
   z.strictObject({ date, ...overrideFields }),
-  z
-    .strictObject({ from: date, to: date, ...overrideFields })
-    .check(
-      z.refine((range) => range.from <= range.to, { message: 'must not be before from', path: ['to'] }),
-      z.refine((range) => daysBetween(range.from, range.to) < MAX_OVERRIDE_DAYS, {
-        message: `a range covers at most ${MAX_OVERRIDE_DAYS} days`,
-        path: ['to'],
-      }),
-    ),
+  z.strictObject({ from: date, to: date, ...overrideFields }).check(
+    z.refine((range) => range.from <= range.to, { message: 'must not be before from', path: ['to'] }),
+    z.refine((range) => daysBetween(range.from, range.to) < MAX_OVERRIDE_DAYS, {
+      message: `a range covers at most ${MAX_OVERRIDE_DAYS} days`,
+      path: ['to'],
+    }),
+  ),
 ]);
 
-const instant = z.string().check(
-  z.refine(
-    (text) => INSTANT_PATTERN.test(text) && Number.isFinite(Date.parse(text)),
-    'must be an ISO 8601 instant with Z or an offset, such as 2026-12-24T17:00:00Z',
-  ),
-);
+const instant = z
+  .string()
+  .check(
+    z.refine(
+      (text) => INSTANT_PATTERN.test(text) && Number.isFinite(Date.parse(text)),
+      'must be an ISO 8601 instant with Z or an offset, such as 2026-12-24T17:00:00Z',
+    ),
+  );
 
 const agentVersion = z.union([z.number().check(z.int(), z.minimum(0)), z.string().check(z.minLength(1))]);
 const agentId = z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(256));
@@ -121,7 +119,9 @@ const EXPERIMENT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const ExperimentSchema = z.strictObject({
   name: z
     .string()
-    .check(z.regex(EXPERIMENT_NAME_PATTERN, 'must be 1 to 64 letters, digits, _ . or -, starting with a letter or digit')),
+    .check(
+      z.regex(EXPERIMENT_NAME_PATTERN, 'must be 1 to 64 letters, digits, _ . or -, starting with a letter or digit'),
+    ),
   assignment: z.enum(['sticky', 'random']),
   /** Defaults to the name: changing it reshuffles every caller. */
   salt: z.optional(z.string().check(z.maxLength(200))),
@@ -132,7 +132,9 @@ const ExperimentSchema = z.strictObject({
 const DynamicVariablesSchema = z.strictObject({
   static: z.optional(
     z.record(
-      z.string().check(z.regex(VARIABLE_NAME_PATTERN, 'must be a name of letters, digits and _, not starting with a digit')),
+      z
+        .string()
+        .check(z.regex(VARIABLE_NAME_PATTERN, 'must be a name of letters, digits and _, not starting with a digit')),
       z.string(),
     ),
   ),
@@ -148,12 +150,10 @@ export const PolicySchema = z
     phone_number: E164,
     version: z.number().check(z.int(), z.positive('must be a positive integer')),
     applies_to: z._default(
-      z
-        .array(z.enum(INBOUND_KINDS))
-        .check(
-          z.minLength(1, 'must name call_inbound, chat_inbound or both'),
-          z.refine((kinds) => new Set(kinds).size === kinds.length, 'must not name a kind twice'),
-        ),
+      z.array(z.enum(INBOUND_KINDS)).check(
+        z.minLength(1, 'must name call_inbound, chat_inbound or both'),
+        z.refine((kinds) => new Set(kinds).size === kinds.length, 'must not name a kind twice'),
+      ),
       [...INBOUND_KINDS],
     ),
     time_zone: z.optional(z.string().check(z.superRefine(checkTimeZone))),
