@@ -3,7 +3,10 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigStore } from './config/configStore';
 import { ConfigTable } from './config/configTable';
+import { createItemReader } from './config/itemReader';
 import { MemoryTier } from './config/memoryTier';
+import { PolicyStore } from './config/policyStore';
+import { PolicyTable } from './config/policyTable';
 import { createTableConnection } from './config/tableConnection';
 import { createLogger, type Logger, type LogSink } from './logger';
 import { DecisionRecorder } from './observability/decisionRecord';
@@ -54,9 +57,11 @@ export async function createApp(env: NodeJS.ProcessEnv, overrides: AppOverrides 
     ...(overrides.secretsManager ? { client: overrides.secretsManager } : {}),
   });
   const tableTimeoutMs = Math.floor(settings.responseBudgetMs / 4);
+  // One reader for both tables: a number's config and policy missing from memory are read in one BatchGetItem.
+  const reader = createItemReader(dynamodb);
   const configStore = new ConfigStore({
     memory: new MemoryTier(settings.memoryCacheMaxEntries),
-    table: new ConfigTable(dynamodb, settings.cacheTableName),
+    table: new ConfigTable(dynamodb, settings.cacheTableName, reader),
     upstream:
       overrides.upstream ??
       createRetellPhoneNumberSource({
@@ -73,10 +78,23 @@ export async function createApp(env: NodeJS.ProcessEnv, overrides: AppOverrides 
     negativeCacheMs: settings.negativeCacheMs,
     tableTimeoutMs,
   });
+  const policyStore =
+    settings.policyTableName === undefined
+      ? undefined
+      : new PolicyStore({
+          table: new PolicyTable(dynamodb, settings.policyTableName, reader),
+          logger,
+          ...(overrides.clock ? { clock: overrides.clock } : {}),
+          memoryCacheMs: settings.memoryCacheMs,
+          staleIfErrorMs: settings.staleIfErrorMs,
+          maxEntries: settings.memoryCacheMaxEntries,
+          tableTimeoutMs,
+        });
   const random = createRandomSource(settings.seed);
   const webhook = createInboundWebhook({
     verifier: createSignatureVerifier(apiKey),
     configStore,
+    policyStore,
     random,
     assignment: settings.assignment,
     logger,

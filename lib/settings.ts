@@ -29,6 +29,15 @@ const EnvSchema = z
     API_KEY_GRACE_SECONDS: seconds(3_600),
     RETELL_BASE_URL: z._default(z.url({ protocol: /^https?$/ }), 'https://api.retellai.com'),
     CACHE_TABLE_NAME: z.string().check(z.trim(), z.minLength(3)),
+    // DynamoDB table names: 3 to 255 of [a-zA-Z0-9_.-] (Amazon DynamoDB Developer Guide, "Naming rules").
+    POLICY_TABLE_NAME: z.optional(
+      z
+        .string()
+        .check(
+          z.trim(),
+          z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)'),
+        ),
+    ),
     MEMORY_CACHE_SECONDS: seconds(30),
     MEMORY_CACHE_MAX_ENTRIES: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 10_000),
     CONFIG_TTL_SECONDS: seconds(300),
@@ -69,6 +78,8 @@ export interface Settings {
   apiKeyGraceMs: number;
   retellBaseUrl: string;
   cacheTableName: string;
+  /** The routing policies' table; undefined (POLICY_TABLE_NAME empty or unset) turns policies off. */
+  policyTableName: string | undefined;
   memoryCacheMs: number;
   memoryCacheMaxEntries: number;
   configTtlMs: number;
@@ -108,6 +119,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
     apiKeyGraceMs: e.API_KEY_GRACE_SECONDS * 1000,
     retellBaseUrl: e.RETELL_BASE_URL.replace(/\/+$/, ''),
     cacheTableName: e.CACHE_TABLE_NAME,
+    policyTableName: e.POLICY_TABLE_NAME,
     memoryCacheMs: e.MEMORY_CACHE_SECONDS * 1000,
     memoryCacheMaxEntries: e.MEMORY_CACHE_MAX_ENTRIES,
     configTtlMs: e.CONFIG_TTL_SECONDS * 1000,

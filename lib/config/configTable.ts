@@ -5,8 +5,6 @@ import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
-  GetItemCommand,
-  type GetItemCommandOutput,
   PutItemCommand,
   ScanCommand,
   type ScanCommandOutput,
@@ -14,6 +12,7 @@ import {
 import { abortable } from '../deadline';
 import { describeIssues } from '../describeIssues';
 import { type PhoneNumber, PhoneNumberSchema } from '../retell/schemas';
+import { createItemReader, type Item, type ItemReader } from './itemReader';
 
 /** Key and TTL attribute names, shared with the SAM template and the local table. */
 export const TABLE_KEY = 'phone_number';
@@ -79,9 +78,14 @@ export class ItemTooLargeError extends ConfigTableError {
 export const MAX_ITEM_BYTES = 400 * 1024;
 
 export class ConfigTable {
+  /**
+   * `reader`: how `get` reads, by default GetItem through `client`; the webhook passes the reader it shares with the
+   * policy table, so a number's config and policy missing from memory are read in one BatchGetItem.
+   */
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
+    private readonly reader: ItemReader = createItemReader(client),
   ) {}
 
   /**
@@ -89,18 +93,12 @@ export class ConfigTable {
    * once `signal` aborts, even while the SDK is still resolving credentials, which its abort signal does not cover.
    */
   async get(phoneNumber: string, signal: AbortSignal): Promise<StoredItem | undefined> {
-    let output: GetItemCommandOutput;
+    let item: Item | undefined;
     try {
-      output = await abortable(
-        this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { [TABLE_KEY]: { S: phoneNumber } } }), {
-          abortSignal: signal,
-        }),
-        signal,
-      );
+      item = await this.reader.get(this.tableName, { [TABLE_KEY]: { S: phoneNumber } }, signal);
     } catch (error) {
       throw new ConfigTableError(`GetItem ${phoneNumber} failed`, { cause: error });
     }
-    const item = output.Item;
     if (item === undefined) return undefined;
     const fetchedAt = Number(item.fetched_at?.N);
     const expiresAt = Number(item[TTL_ATTRIBUTE]?.N) * 1000;

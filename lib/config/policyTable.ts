@@ -5,15 +5,14 @@ import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
-  GetItemCommand,
   PutItemCommand,
   ScanCommand,
   type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import { abortable } from '../deadline';
 import { describePolicyIssues, parsePolicyText } from '../policy/policyDocument';
 import type { Policy } from '../policy/policySchema';
 import { itemSize, MAX_ITEM_BYTES } from './configTable';
+import { createItemReader, type Item, type ItemReader } from './itemReader';
 
 /** The key attribute, as the cache table's: the number in E.164. */
 export const POLICY_KEY = 'phone_number';
@@ -69,9 +68,11 @@ export class VersionConflictError extends PolicyTableError {
 }
 
 export class PolicyTable {
+  /** `reader`: how `get` reads, by default GetItem through `client` (see ConfigTable's). */
   constructor(
     private readonly client: DynamoDBClient,
     readonly tableName: string,
+    private readonly reader: ItemReader = createItemReader(client),
   ) {}
 
   /**
@@ -80,10 +81,9 @@ export class PolicyTable {
    * `signal` aborts (even while the SDK still resolves credentials, which its own signal does not cover).
    */
   async get(phoneNumber: string, signal: AbortSignal): Promise<PolicyItem | undefined> {
-    let item: Record<string, AttributeValue> | undefined;
+    let item: Item | undefined;
     try {
-      const request = new GetItemCommand({ TableName: this.tableName, Key: { [POLICY_KEY]: { S: phoneNumber } } });
-      ({ Item: item } = await abortable(this.client.send(request, { abortSignal: signal }), signal));
+      item = await this.reader.get(this.tableName, { [POLICY_KEY]: { S: phoneNumber } }, signal);
     } catch (error) {
       throw new PolicyTableError(`GetItem ${phoneNumber} from ${this.tableName} failed`, { cause: error });
     }

@@ -4,6 +4,7 @@
 import type { ConfigSource } from '../config/configStore';
 import type { Logger } from '../logger';
 import type { InboundKind } from '../retell/schemas';
+import type { RoutingRule } from '../routing/decide';
 import type { Agent } from '../routing/plan';
 import type { RequestContext } from './requestContext';
 
@@ -15,6 +16,8 @@ export type Reason =
   | 'no_agent'
   | 'config_unavailable'
   | 'country_not_allowed'
+  | 'blocked_caller'
+  | 'after_hours'
   | 'invalid_signature'
   | 'invalid_payload'
   | 'invalid_json'
@@ -33,10 +36,24 @@ export interface DecisionFacts {
   fromNumber?: string | undefined;
   outcome: Outcome;
   reason: Reason;
+  /** The rule that decided (lib/policy/rules.ts), or the one reached when no config was at hand to decide by. */
+  routingRule?: RoutingRule | undefined;
+  /** The version of the number's routing policy, when one applied. */
+  policyVersion?: number | undefined;
+  /** Whether the number was open, when its policy has a schedule. */
+  businessHours?: 'open' | 'closed' | undefined;
   /** Only when a country list applied: ISO 3166-1 alpha-2, or null when the caller's country cannot be told. */
   callerCountry?: string | null | undefined;
   agent?: Agent | undefined;
   assignment?: 'random' | 'sticky' | undefined;
+  /** The number's experiment and the arm it assigned, when the experiment chose the agent. */
+  experiment?: { name: string; arm: string } | undefined;
+  /**
+   * The policy lookup's health, when policies are on and the request was looked up: `unavailable` when the table
+   * failed with nothing cached (metric PolicyUnavailable), `malformed` when the read found an item that does not check
+   * out (metric PolicyMalformed).
+   */
+  policyHealth?: { unavailable: boolean; malformed: boolean } | undefined;
   /** Only when a config lookup answered; a lookup that found nothing usable has no source. */
   configSource?: ConfigSource | undefined;
   /** How long ago Retell gave the config that answered, ms. */
@@ -52,9 +69,11 @@ export const DECISION_MESSAGE = 'decision';
 
 /** Writes decision lines into one CloudWatch namespace. */
 export class DecisionRecorder {
-  /** The metric directives as JSON, serialised once: they are a third of the line's serialising otherwise. */
-  private readonly withLookup: string;
-  private readonly withoutLookup: string;
+  /**
+   * The metric directives as JSON, serialised once (they are a third of the line's serialising otherwise), by
+   * whether the line has a config lookup (bit 0) and a policy lookup (bit 1).
+   */
+  private readonly directives: readonly string[];
 
   constructor(namespace: string) {
     // Dimensions stay few and bounded (function, kind, outcome, config source): agent ids and phone numbers are
@@ -81,8 +100,20 @@ export class DecisionRecorder {
       Dimensions: [['function_name', 'config_source']],
       Metrics: [{ Name: 'ConfigLookups', Unit: 'Count' }],
     };
-    this.withLookup = JSON.stringify([requests, health, lookups]);
-    this.withoutLookup = JSON.stringify([requests, health]);
+    const policies: MetricDirective = {
+      Namespace: namespace,
+      Dimensions: [['function_name']],
+      Metrics: [
+        { Name: 'PolicyUnavailable', Unit: 'Count' },
+        { Name: 'PolicyMalformed', Unit: 'Count' },
+      ],
+    };
+    this.directives = [
+      JSON.stringify([requests, health]),
+      JSON.stringify([requests, health, lookups]),
+      JSON.stringify([requests, health, policies]),
+      JSON.stringify([requests, health, lookups, policies]),
+    ];
   }
 
   /**
@@ -104,6 +135,9 @@ export class DecisionRecorder {
       line += `,"from_number":${JSON.stringify(facts.fromNumber)}`;
     }
     line += `,"outcome":"${facts.outcome}","reason":"${reason}"`;
+    if (facts.routingRule !== undefined) line += `,"routing_rule":"${facts.routingRule}"`;
+    if (facts.policyVersion !== undefined) line += `,"policy_version":${number(facts.policyVersion)}`;
+    if (facts.businessHours !== undefined) line += `,"business_hours":"${facts.businessHours}"`;
     if (callerCountry !== undefined) line += `,"caller_country":${JSON.stringify(callerCountry)}`;
     if (agent !== undefined) {
       line += `,"agent_id":${JSON.stringify(agent.agentId)}`;
@@ -113,6 +147,10 @@ export class DecisionRecorder {
       }
     }
     if (facts.assignment !== undefined) line += `,"assignment":"${facts.assignment}"`;
+    const { experiment, policyHealth } = facts;
+    if (experiment !== undefined) {
+      line += `,"experiment_name":${JSON.stringify(experiment.name)},"experiment_arm":${JSON.stringify(experiment.arm)}`;
+    }
     if (configSource !== undefined) line += `,"config_source":"${configSource}"`;
     if (facts.configAgeMs !== undefined) line += `,"config_age_ms":${number(facts.configAgeMs)}`;
     line += `,"duration_ms":${number(durationMs)}`;
@@ -120,7 +158,10 @@ export class DecisionRecorder {
     line += `,"status_code":${number(facts.statusCode)},"Requests":1,"Latency":${number(durationMs)}`;
     line += `,"FailOpen":${reason === 'config_unavailable' ? 1 : 0},"SignatureRefusals":${reason === 'invalid_signature' ? 1 : 0},"ColdStarts":${context.coldStart ? 1 : 0}`;
     if (configSource !== undefined) line += ',"ConfigLookups":1';
-    const directives = configSource === undefined ? this.withoutLookup : this.withLookup;
+    if (policyHealth !== undefined) {
+      line += `,"PolicyUnavailable":${policyHealth.unavailable ? 1 : 0},"PolicyMalformed":${policyHealth.malformed ? 1 : 0}`;
+    }
+    const directives = this.directives[(configSource === undefined ? 0 : 1) + (policyHealth === undefined ? 0 : 2)];
     logger.always(
       DECISION_MESSAGE,
       `${line},"_aws":{"Timestamp":${number(timestamp)},"CloudWatchMetrics":${directives}}`,

@@ -94,7 +94,8 @@ const agentId = z.string().check(z.minLength(1, 'must not be empty'), z.maxLengt
 /** An entry of a weighted list, as Retell's `inbound_agents`: any positive weight, used proportionally. */
 const AgentWeightSchema = z.strictObject({
   agent_id: agentId,
-  weight: z.number().check(z.positive('must be greater than 0')),
+  // Bounded so that a thousand weights cannot add up past a double: proportions are all that count.
+  weight: z.number().check(z.positive('must be greater than 0'), z.maximum(1_000_000)),
   agent_version: z.optional(agentVersion),
 });
 

@@ -82,5 +82,12 @@ export type InboundKind = InboundEvent['event'];
 /** The webhook answer: `{ call_inbound: {...} }` or `{ chat_inbound: {...} }`. */
 export type InboundOverride =
   | { reject: true }
-  | { override_agent_id?: string; override_agent_version?: number | string };
+  | {
+      override_agent_id?: string;
+      override_agent_version?: number | string;
+      /** Values must be strings: Retell ignores a whole answer whose dynamic variable is not one. */
+      dynamic_variables?: Record<string, string>;
+      /** Stored by Retell on the call, where List Calls can filter on it. */
+      metadata?: Record<string, string>;
+    };
 export type InboundResponse = { [K in InboundKind]?: InboundOverride };

@@ -18,6 +18,11 @@ export interface RoutingPlan {
   readonly agents: Readonly<Record<InboundKind, WeightedChoice<Agent> | undefined>>;
   /** The same lists as `agents`, prepared for sticky assignment (rendezvous hashing). */
   readonly stickyAgents: Readonly<Record<InboundKind, RendezvousChoice<Agent> | undefined>>;
+  /**
+   * Each entry's experiment arm, as the router writes `experiment_arm` and `npm run results` reads it: its agent_id,
+   * plus `@version` when another entry shares the agent_id (armLabels).
+   */
+  readonly arms: Readonly<Record<InboundKind, ReadonlyMap<Agent, string> | undefined>>;
   /** Things worth a warning in the logs, found while preparing. */
   readonly warnings: readonly string[];
 }
@@ -73,6 +78,10 @@ export function compileRoutingPlan(config: PhoneNumber): RoutingPlan {
       call_inbound: calls && forRendezvous(calls, warnings),
       chat_inbound: sms && forRendezvous(sms, warnings),
     },
+    arms: {
+      call_inbound: calls && armMap(calls.agents),
+      chat_inbound: sms && armMap(sms.agents),
+    },
     warnings,
   };
 }
@@ -94,6 +103,23 @@ export function agentIdentities(agents: readonly Agent[]): string[] {
     // JSON arrays, so no agent_id or version can be mistaken for another pair: ["a","1"] is not ["a",1].
     (seen.get(agentId) as number) > 1 ? JSON.stringify([agentId, agentVersion ?? null]) : JSON.stringify([agentId]),
   );
+}
+
+/**
+ * An experiment arm's label per entry: its agent_id, or `agent_id@version` when another entry shares the agent_id (an
+ * entry without a version is then `agent_id@`), as issue #17 defines the arm for call metadata.
+ */
+export function armLabels(agents: readonly Agent[]): string[] {
+  const seen = new Map<string, number>();
+  for (const { agentId } of agents) seen.set(agentId, (seen.get(agentId) ?? 0) + 1);
+  return agents.map(({ agentId, agentVersion }) =>
+    (seen.get(agentId) as number) > 1 ? `${agentId}@${agentVersion ?? ''}` : agentId,
+  );
+}
+
+function armMap(agents: readonly Agent[]): ReadonlyMap<Agent, string> {
+  const labels = armLabels(agents);
+  return new Map(agents.map((agent, i) => [agent, labels[i] as string]));
 }
 
 function forRendezvous({ field, agents, weights }: AgentList, warnings: string[]): RendezvousChoice<Agent> {

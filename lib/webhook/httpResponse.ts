@@ -21,30 +21,63 @@ export function errorResponse(error: RequestError): HttpResponse {
 }
 
 /**
+ * What a routing policy adds to an answer that is not a reject, each already JSON text: `dynamicVariables` (an object
+ * of strings) and `metadata` (an object of strings, stored by Retell on the call).
+ */
+export interface AnswerExtras {
+  dynamicVariables?: string | undefined;
+  metadata?: string | undefined;
+}
+
+/**
  * `{ [kind]: {} }` lets Retell proceed with the number's own agents. Written as text: an object with a computed key,
  * serialised, cost a warm request about 0.4 µs more. test/unit/webhook/httpResponse.test.ts holds the text to
- * JSON.stringify of the InboundResponse (lib/retell/schemas.ts) for any agent id and version.
+ * JSON.stringify of the InboundResponse (lib/retell/schemas.ts) for any agent id, version and extras. A reject is
+ * exactly `{"reject":true}`, whatever `extras` hold: Retell ignores a whole answer in which any field is invalid.
  */
-export function inboundResponse(kind: InboundKind, decision: Decision | undefined): HttpResponse {
+export function inboundResponse(
+  kind: InboundKind,
+  decision: Decision | undefined,
+  extras?: AnswerExtras,
+): HttpResponse {
   return {
     statusCode: 200,
     headers: { 'content-type': 'application/json' },
-    body: `{"${kind}":${override(decision)}}`,
+    body: `{"${kind}":${override(decision, extras)}}`,
   };
 }
 
-/** The override as JSON: `{"reject":true}`, `{"override_agent_id":…[,"override_agent_version":…]}` or `{}`. */
-function override(decision: Decision | undefined): string {
-  switch (decision?.action) {
-    case 'reject':
-      // Exactly this: Retell ignores a whole answer in which any field is invalid, reject included.
-      return '{"reject":true}';
-    case 'override': {
-      const { agentId, agentVersion } = decision.agent;
-      const id = `{"override_agent_id":${JSON.stringify(agentId)}`;
-      return agentVersion === undefined ? `${id}}` : `${id},"override_agent_version":${JSON.stringify(agentVersion)}}`;
-    }
-    default:
-      return '{}';
+/** The override as JSON: `{"reject":true}`, `{"override_agent_id":…[,"override_agent_version":…]…}` or `{…}`. */
+function override(decision: Decision | undefined, extras: AnswerExtras | undefined): string {
+  if (decision?.action === 'reject') return '{"reject":true}';
+  let members = '';
+  if (decision?.action === 'override') {
+    const { agentId, agentVersion } = decision.agent;
+    members = `"override_agent_id":${JSON.stringify(agentId)}`;
+    if (agentVersion !== undefined) members += `,"override_agent_version":${JSON.stringify(agentVersion)}`;
   }
+  if (extras?.dynamicVariables !== undefined) {
+    members += `${members === '' ? '' : ','}"dynamic_variables":${extras.dynamicVariables}`;
+  }
+  if (extras?.metadata !== undefined) members += `${members === '' ? '' : ','}"metadata":${extras.metadata}`;
+  return `{${members}}`;
+}
+
+/**
+ * The most bytes an answer's `metadata` takes: its four short strings (an experiment name of at most 64 characters,
+ * an agent id and version, the mode, a request id) come to about 200 bytes; an arm longer than this bound allows is
+ * left off rather than sent (Retell keeps metadata on every call, and List Calls returns it).
+ */
+export const MAX_METADATA_BYTES = 1024;
+
+/**
+ * The `metadata` of an answer whose agent an experiment assigned (#17): `experiment_name`, `experiment_arm`,
+ * `assignment` and `router_request_id`, all strings, as JSON text; undefined when it would pass MAX_METADATA_BYTES.
+ */
+export function experimentMetadata(
+  experiment: { name: string; arm: string; assignment: 'random' | 'sticky' },
+  requestId: string,
+): string | undefined {
+  const text = `{"experiment_name":${JSON.stringify(experiment.name)},"experiment_arm":${JSON.stringify(experiment.arm)},"assignment":"${experiment.assignment}","router_request_id":${JSON.stringify(requestId)}}`;
+  return Buffer.byteLength(text) > MAX_METADATA_BYTES ? undefined : text;
 }

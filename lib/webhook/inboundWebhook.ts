@@ -2,14 +2,16 @@
 // and write the request's one decision line.
 import { performance } from 'node:perf_hooks';
 import type { ConfigLookup, ConfigStore } from '../config/configStore';
+import type { PolicyLookup, PolicyStore } from '../config/policyStore';
 import { Deadline } from '../deadline';
 import type { Logger } from '../logger';
 import type { DecisionRecorder, Outcome, Reason } from '../observability/decisionRecord';
 import { contextFields, type RequestContext } from '../observability/requestContext';
-import { type Assignment, type Decision, decide } from '../routing/decide';
+import { type PolicyRouting, routeContact } from '../policy/rules';
+import type { Assignment, Decision } from '../routing/decide';
 import type { RandomSource } from '../routing/random';
 import { RequestError } from './errors';
-import { errorResponse, type HttpResponse, inboundResponse, jsonResponse } from './httpResponse';
+import { errorResponse, experimentMetadata, type HttpResponse, inboundResponse, jsonResponse } from './httpResponse';
 import { type InboundContact, parseInboundEvent } from './inboundEvent';
 import { readRawBody } from './rawBody';
 import { SIGNATURE_HEADER, type SignatureVerifier } from './signature';
@@ -27,6 +29,8 @@ export interface HttpRequest {
 export interface InboundWebhookOptions {
   verifier: SignatureVerifier;
   configStore: ConfigStore;
+  /** Undefined when policies are off (POLICY_TABLE_NAME empty): every number routes as without a policy. */
+  policyStore?: PolicyStore | undefined;
   random: RandomSource;
   assignment: Assignment;
   logger: Logger;
@@ -44,7 +48,7 @@ export type InboundWebhook = (
 ) => Promise<HttpResponse>;
 
 export function createInboundWebhook(options: InboundWebhookOptions): InboundWebhook {
-  const { verifier, configStore, random, assignment, logger, decisions, sourceAllowlist } = options;
+  const { verifier, configStore, policyStore, random, assignment, logger, decisions, sourceAllowlist } = options;
   const clock = options.clock ?? Date.now;
 
   /** The request's contact, or a promise of it when the signature needs the keys re-read; throws RequestErrors. */
@@ -94,17 +98,36 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
 
     const { kind, toNumber, fromNumber } = contact;
     let lookup: ConfigLookup | undefined;
-    let decision: Decision | undefined;
+    let policy: PolicyLookup | undefined;
+    let routing: PolicyRouting | undefined;
     let failed = false;
     try {
-      lookup = await configStore.get(toNumber, deadline, log);
-      decision = lookup.status === 'found' ? decide(lookup.plan, kind, fromNumber, random, assignment) : undefined;
+      // Both asked before either is awaited, so that two table reads go out as one BatchGetItem.
+      const config = configStore.get(toNumber, deadline, log);
+      const pending = policyStore?.get(toNumber, deadline, log);
+      lookup = await config;
+      policy = pending instanceof Promise ? await pending : pending;
+      routing = routeContact(
+        lookup.status === 'found' ? lookup.plan : undefined,
+        policy?.status === 'found' ? policy.policy : undefined,
+        kind,
+        fromNumber,
+        clock(),
+        random,
+        assignment,
+      );
     } catch (error) {
       // A bug must not cost the caller their call: Retell proceeds with the number's own agents.
       log.error('routing failed unexpectedly; failing open', { kind, toNumber, error });
       failed = true;
+      routing = undefined;
     }
-    const response = inboundResponse(kind, decision);
+    const decision = routing?.decision;
+    const experiment = decision?.action === 'override' ? routing?.experiment : undefined;
+    const response = inboundResponse(kind, decision, {
+      dynamicVariables: routing?.dynamicVariables,
+      metadata: experiment === undefined ? undefined : experimentMetadata(experiment, context.requestId),
+    });
     const now = clock();
     const found = lookup !== undefined && lookup.status !== 'unavailable' ? lookup : undefined;
     const { outcome, reason } = failed ? FAILED_OPEN : verdict(lookup, decision);
@@ -117,9 +140,20 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
         fromNumber,
         outcome,
         reason,
+        routingRule: routing?.rule,
+        policyVersion: routing?.policy?.version,
+        businessHours: routing?.businessHours,
         callerCountry: decision?.callerCountry,
         agent: decision?.action === 'override' ? decision.agent : undefined,
         assignment: decision?.action === 'override' ? decision.assignment : undefined,
+        experiment,
+        policyHealth:
+          policyStore === undefined || failed
+            ? undefined
+            : {
+                unavailable: policy?.status === 'unavailable',
+                malformed: policy?.status !== 'unavailable' && policy?.malformed === true,
+              },
         configSource: found?.source,
         configAgeMs: found === undefined ? undefined : now - found.fetchedAt,
         statusCode: response.statusCode,
@@ -133,12 +167,14 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
 
 const FAILED_OPEN = { outcome: 'passthrough', reason: 'internal_error' } as const;
 
-/** The outcome and its precise reason, for a lookup that answered and the decision made from it. */
+/**
+ * The outcome and its precise reason: by the decision when there is one (a policy can decide without a config: a
+ * blocked caller, the after-hours action, a pinned caller), else by what the lookup found.
+ */
 export function verdict(
   lookup: ConfigLookup | undefined,
   decision: Decision | undefined,
 ): { outcome: Outcome; reason: Reason } {
-  if (lookup?.status === 'unknown') return { outcome: 'passthrough', reason: 'unknown_number' };
   switch (decision?.action) {
     case 'override':
       return { outcome: 'override', reason: 'routed' };
@@ -147,7 +183,9 @@ export function verdict(
     case 'none':
       return { outcome: 'passthrough', reason: decision.reason };
     default:
-      return { outcome: 'passthrough', reason: 'config_unavailable' };
+      return lookup?.status === 'unknown'
+        ? { outcome: 'passthrough', reason: 'unknown_number' }
+        : { outcome: 'passthrough', reason: 'config_unavailable' };
   }
 }
 

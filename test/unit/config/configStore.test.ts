@@ -1,5 +1,7 @@
 import {
   type AttributeValue,
+  BatchGetItemCommand,
+  type BatchGetItemCommandInput,
   ConditionalCheckFailedException,
   DynamoDBClient,
   GetItemCommand,
@@ -93,6 +95,18 @@ const items = new Map<string, Record<string, AttributeValue>>();
 
 function serveTable(): void {
   ddbMock.on(GetItemCommand).callsFake((input: GetItemCommandInput) => ({ Item: items.get(keyOf(input.Key)) }));
+  // Lookups of several numbers in one tick are read in one BatchGetItem (lib/config/itemReader.ts).
+  ddbMock.on(BatchGetItemCommand).callsFake(({ RequestItems = {} }: BatchGetItemCommandInput) => ({
+    Responses: Object.fromEntries(
+      Object.entries(RequestItems).map(([table, { Keys = [] }]) => [
+        table,
+        Keys.flatMap((key) => {
+          const item = items.get(keyOf(key));
+          return item === undefined ? [] : [item];
+        }),
+      ]),
+    ),
+  }));
   ddbMock.on(PutItemCommand).callsFake((input: PutItemCommandInput) => {
     items.set(keyOf(input.Item), input.Item ?? {});
     return {};

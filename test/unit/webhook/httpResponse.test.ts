@@ -2,13 +2,20 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InboundOverride, InboundResponse } from '../../../lib/retell/schemas';
 import { RequestError, type RequestErrorCode } from '../../../lib/webhook/errors';
-import { errorResponse, inboundResponse, jsonResponse } from '../../../lib/webhook/httpResponse';
+import {
+  errorResponse,
+  experimentMetadata,
+  inboundResponse,
+  jsonResponse,
+  MAX_METADATA_BYTES,
+} from '../../../lib/webhook/httpResponse';
 
 describe('inboundResponse', () => {
   it('rejects with exactly {"call_inbound":{"reject":true}}', () => {
     const response = inboundResponse('call_inbound', {
       action: 'reject',
       reason: 'country_not_allowed',
+      rule: 'allowed_countries',
       callerCountry: 'GB',
     });
     expect(response).toEqual({
@@ -41,7 +48,12 @@ describe('inboundResponse', () => {
       '{"call_inbound":{"override_agent_id":"agent_a","override_agent_version":"3"}}',
     ],
   ])('overrides the agent %s', (_name, agent, body) => {
-    const response = inboundResponse('call_inbound', { action: 'override', agent, assignment: 'sticky' });
+    const response = inboundResponse('call_inbound', {
+      action: 'override',
+      agent,
+      assignment: 'sticky',
+      rule: 'weighted',
+    });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/json');
     expect(response.body).toBe(body);
@@ -55,7 +67,7 @@ describe('inboundResponse', () => {
         fc.option(fc.oneof(fc.integer(), fc.string({ unit: 'binary', maxLength: 10 })), { nil: undefined }),
         (kind, agentId, agentVersion) => {
           const agent = agentVersion === undefined ? { agentId } : { agentId, agentVersion };
-          const { body } = inboundResponse(kind, { action: 'override', agent, assignment: 'random' });
+          const { body } = inboundResponse(kind, { action: 'override', agent, assignment: 'random', rule: 'weighted' });
           const override: InboundOverride =
             agentVersion === undefined
               ? { override_agent_id: agentId }
@@ -69,7 +81,7 @@ describe('inboundResponse', () => {
 
   it.each([
     ['no decision', undefined],
-    ['no agent', { action: 'none', reason: 'no_agent' } as const],
+    ['no agent', { action: 'none', reason: 'no_agent', rule: 'weighted' } as const],
   ])('answers {"call_inbound":{}} for %s', (_name, decision) => {
     expect(inboundResponse('call_inbound', decision)).toEqual({
       statusCode: 200,
@@ -81,17 +93,93 @@ describe('inboundResponse', () => {
   it.each([
     [
       'a rejection',
-      { action: 'reject', reason: 'country_not_allowed', callerCountry: 'GB' } as const,
+      { action: 'reject', reason: 'country_not_allowed', rule: 'allowed_countries', callerCountry: 'GB' } as const,
       '{"chat_inbound":{"reject":true}}',
     ],
     [
       'an override',
-      { action: 'override', agent: { agentId: 'agent_sms', agentVersion: 2 }, assignment: 'random' } as const,
+      {
+        action: 'override',
+        agent: { agentId: 'agent_sms', agentVersion: 2 },
+        assignment: 'random',
+        rule: 'weighted',
+      } as const,
       '{"chat_inbound":{"override_agent_id":"agent_sms","override_agent_version":2}}',
     ],
     ['no decision', undefined, '{"chat_inbound":{}}'],
   ])('answers an SMS under chat_inbound: %s', (_name, decision, body) => {
     expect(inboundResponse('chat_inbound', decision).body).toBe(body);
+  });
+});
+
+describe("inboundResponse with a policy's extras", () => {
+  const text = fc.string({ unit: 'binary', maxLength: 20 });
+  const strings = fc.dictionary(text, text, { maxKeys: 4 });
+
+  it('adds dynamic_variables and metadata after the override, exactly as JSON.stringify would, for any strings', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('call_inbound', 'chat_inbound'),
+        fc.option(fc.record({ agentId: text, agentVersion: fc.oneof(fc.integer(), text) }), { nil: undefined }),
+        fc.option(strings, { nil: undefined }),
+        fc.option(strings, { nil: undefined }),
+        (kind, agent, variables, metadata) => {
+          const decision =
+            agent === undefined
+              ? ({ action: 'none', reason: 'after_hours', rule: 'after_hours' } as const)
+              : ({ action: 'override', agent, assignment: 'random', rule: 'experiment' } as const);
+          const { body } = inboundResponse(kind, decision, {
+            dynamicVariables: variables === undefined ? undefined : JSON.stringify(variables),
+            metadata: metadata === undefined ? undefined : JSON.stringify(metadata),
+          });
+          const override: InboundOverride = {
+            ...(agent === undefined
+              ? {}
+              : { override_agent_id: agent.agentId, override_agent_version: agent.agentVersion }),
+            ...(variables === undefined ? {} : { dynamic_variables: variables }),
+            ...(metadata === undefined ? {} : { metadata }),
+          };
+          expect(body).toBe(JSON.stringify({ [kind]: override } satisfies InboundResponse));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it.each([
+    ['a blocked caller', { action: 'reject', reason: 'blocked_caller', rule: 'blocked_caller' } as const],
+    ['an after-hours reject', { action: 'reject', reason: 'after_hours', rule: 'after_hours' } as const],
+  ])('answers %s with exactly {"reject":true}, whatever the extras', (_name, decision) => {
+    const extras = { dynamicVariables: '{"brand":"Acme"}', metadata: '{"experiment_name":"x"}' };
+    expect(inboundResponse('call_inbound', decision, extras).body).toBe('{"call_inbound":{"reject":true}}');
+  });
+
+  it('passes a contact through with only its dynamic variables', () => {
+    const decision = { action: 'none', reason: 'after_hours', rule: 'after_hours' } as const;
+    expect(inboundResponse('chat_inbound', decision, { dynamicVariables: '{"business_hours":"closed"}' }).body).toBe(
+      '{"chat_inbound":{"dynamic_variables":{"business_hours":"closed"}}}',
+    );
+  });
+});
+
+describe('experimentMetadata', () => {
+  it('writes the four string members Retell stores on the call', () => {
+    const metadata = experimentMetadata({ name: 'greeting-2026', arm: 'agent_a@2', assignment: 'sticky' }, 'req-1');
+    expect(JSON.parse(metadata as string)).toStrictEqual({
+      experiment_name: 'greeting-2026',
+      experiment_arm: 'agent_a@2',
+      assignment: 'sticky',
+      router_request_id: 'req-1',
+    });
+  });
+
+  it(`is left off when it would pass ${MAX_METADATA_BYTES} bytes, counted in UTF-8`, () => {
+    const base = experimentMetadata({ name: 'n', arm: '', assignment: 'random' }, 'r') as string;
+    const room = MAX_METADATA_BYTES - Buffer.byteLength(base);
+    expect(experimentMetadata({ name: 'n', arm: 'a'.repeat(room), assignment: 'random' }, 'r')).toBeDefined();
+    expect(experimentMetadata({ name: 'n', arm: 'a'.repeat(room + 1), assignment: 'random' }, 'r')).toBeUndefined();
+    // Two bytes each in UTF-8: half as many characters fit.
+    expect(experimentMetadata({ name: 'n', arm: 'é'.repeat(room / 2 + 1), assignment: 'random' }, 'r')).toBeUndefined();
   });
 });
 
