@@ -15,7 +15,10 @@ export interface ScheduleState {
 }
 
 /** Undefined when the policy has no schedule (no weekly_hours, date_overrides or manual): always open. */
-export function compileSchedule(_policy: Policy): Schedule | undefined {
+export function compileSchedule(policy: Policy): Schedule | undefined {
+  if (policy.weekly_hours === undefined && policy.date_overrides === undefined && policy.manual === undefined) {
+    return undefined;
+  }
   throw new Error('not implemented');
 }
 

@@ -15,9 +15,10 @@ import { ConfigStore } from '../../../lib/config/configStore';
 import { ConfigTable, MAX_ITEM_BYTES } from '../../../lib/config/configTable';
 import { MemoryTier } from '../../../lib/config/memoryTier';
 import { Deadline } from '../../../lib/deadline';
-import type { Logger, LogLevel } from '../../../lib/logger';
+import type { LogLevel } from '../../../lib/logger';
 import { type PhoneNumberSource, RetellApiError } from '../../../lib/retell/phoneNumberClient';
 import type { PhoneNumber } from '../../../lib/retell/schemas';
+import { recordingLogger } from '../../support/recordingLogger';
 
 const NUMBER = '+14155550100';
 const MODIFIED = 1_780_000_000_000;
@@ -52,31 +53,6 @@ class CountingSource implements PhoneNumberSource {
     this.calls.push(number);
     return this.answer(number, signal);
   }
-}
-
-interface LogRecord {
-  level: LogLevel;
-  message: string;
-  fields: Record<string, unknown> | undefined;
-}
-
-function recordingLogger(
-  records: LogRecord[] = [],
-  context: Record<string, unknown> = {},
-): { logger: Logger; records: LogRecord[] } {
-  const at = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
-    records.push({ level, message, fields: { ...context, ...fields } });
-  };
-  const logger: Logger = {
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    always: (message) => records.push({ level: 'info', message, fields: { ...context } }),
-    enabled: () => true,
-    child: (more) => recordingLogger(records, { ...context, ...more }).logger,
-  };
-  return { logger, records };
 }
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {

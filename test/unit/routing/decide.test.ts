@@ -40,6 +40,7 @@ describe('decide', () => {
   it.each(KINDS)('rejects a %s from a country off the list, without drawing', (kind) => {
     expect(decide(plan, kind, LONDON, draws(), RANDOM)).toStrictEqual({
       action: 'reject',
+      rule: 'allowed_countries',
       reason: 'country_not_allowed',
       callerCountry: 'GB',
     });
@@ -50,6 +51,7 @@ describe('decide', () => {
     ({ kind, from }) => {
       expect(decide(plan, kind, from, draws(), RANDOM)).toStrictEqual({
         action: 'reject',
+        rule: 'allowed_countries',
         reason: 'country_not_allowed',
         callerCountry: null,
       });
@@ -69,6 +71,7 @@ describe('decide', () => {
           const from = caller ?? undefined;
           expect(decide(plan, kind, from, draws(), RANDOM)).toStrictEqual({
             action: 'reject',
+            rule: 'allowed_countries',
             reason: 'country_not_allowed',
             callerCountry: null,
           });
@@ -84,6 +87,7 @@ describe('decide', () => {
     const noAgents = compileRoutingPlan(phoneNumber({ allowed_inbound_country_list: ['CA'] }));
     expect(decide(noAgents, 'call_inbound', SAN_FRANCISCO, draws(), RANDOM)).toStrictEqual({
       action: 'reject',
+      rule: 'allowed_countries',
       reason: 'country_not_allowed',
       callerCountry: 'US',
     });
@@ -99,6 +103,7 @@ describe('decide', () => {
   ])('overrides a call from an allowed country with the agent the draw $u lands on', ({ u, agent }) => {
     expect(decide(plan, 'call_inbound', TORONTO, draws(u), RANDOM)).toStrictEqual({
       action: 'override',
+      rule: 'weighted',
       agent,
       assignment: 'random',
       callerCountry: 'CA',
@@ -108,6 +113,7 @@ describe('decide', () => {
   it('routes an SMS over the SMS agents, not the call agents', () => {
     expect(decide(plan, 'chat_inbound', SAN_FRANCISCO, draws(0), RANDOM)).toStrictEqual({
       action: 'override',
+      rule: 'weighted',
       agent: { agentId: 'agent_sms' },
       assignment: 'random',
       callerCountry: 'US',
@@ -119,6 +125,7 @@ describe('decide', () => {
     for (const from of [LONDON, 'anonymous', 'sip:foo@bar', undefined]) {
       expect(decide(open, 'call_inbound', from, draws(0), RANDOM)).toStrictEqual({
         action: 'override',
+        rule: 'weighted',
         agent: { agentId: 'agent_a', agentVersion: 2 },
         assignment: 'random',
       });
@@ -129,6 +136,7 @@ describe('decide', () => {
     const empty = compileRoutingPlan(phoneNumber({ inbound_agents: AGENTS, allowed_inbound_country_list: [] }));
     expect(decide(empty, 'call_inbound', 'anonymous', draws(0), RANDOM)).toStrictEqual({
       action: 'override',
+      rule: 'weighted',
       agent: { agentId: 'agent_a', agentVersion: 2 },
       assignment: 'random',
     });
@@ -153,6 +161,7 @@ describe('decide', () => {
   ] as const)('answers none for a $kind when the number names no agent for it', ({ kind, config }) => {
     expect(decide(compileRoutingPlan(phoneNumber(config)), kind, TORONTO, draws(), RANDOM)).toStrictEqual({
       action: 'none',
+      rule: 'weighted',
       reason: 'no_agent',
     });
   });
@@ -161,6 +170,7 @@ describe('decide', () => {
     const listed = compileRoutingPlan(phoneNumber({ allowed_inbound_country_list: ['CA'] }));
     expect(decide(listed, 'chat_inbound', TORONTO, draws(), RANDOM)).toStrictEqual({
       action: 'none',
+      rule: 'weighted',
       reason: 'no_agent',
       callerCountry: 'CA',
     });
@@ -178,6 +188,7 @@ describe('decide', () => {
       const open = compileRoutingPlan(phoneNumber({ inbound_agents: AGENTS }));
       expect(decide(open, 'call_inbound', from, draws(0.8), STICKY)).toStrictEqual({
         action: 'override',
+        rule: 'weighted',
         agent: { agentId: 'agent_c' },
         assignment: 'random',
       });

@@ -137,7 +137,7 @@ describe('explainRouting', () => {
     const explained = explainRouting(smsOnly, 'call_inbound', NEW_YORK, draws(), STICKY);
     expect(explained.candidates).toEqual([]);
     expect(explained.assignedAgent).toBeUndefined();
-    expect(explained.decision).toEqual({ action: 'none', reason: 'no_agent' });
+    expect(explained.decision).toEqual({ action: 'none', reason: 'no_agent', rule: 'weighted' });
   });
 
   it('explains SMS from the SMS list', () => {

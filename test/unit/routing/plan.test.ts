@@ -251,6 +251,7 @@ describe('compileRoutingPlan, country codes', () => {
     expect(decide(plan, 'call_inbound', '+442071838750', () => 0, { mode: 'random', salt: '' })).toStrictEqual({
       action: 'reject',
       reason: 'country_not_allowed',
+      rule: 'allowed_countries',
       callerCountry: 'GB',
     });
   });
