@@ -372,9 +372,10 @@ describe('sam-template.yaml', () => {
   });
 
   it('names the policy table to the functions, or nothing when PolicyTableName is empty (policies off)', () => {
-    const variable = template.Globals?.Function?.Environment?.Variables?.POLICY_TABLE_NAME;
+    const environment = template.Globals?.Function?.Environment as { Variables: Record<string, unknown> };
+    const variable = environment.Variables.POLICY_TABLE_NAME;
     expect(variable).toEqual({ 'Fn::If': ['PoliciesEnabled', { Ref: 'PolicyTable' }, ''] });
-    expect(template.Conditions?.PoliciesEnabled).toEqual({
+    expect((template as { Conditions?: Record<string, unknown> }).Conditions?.PoliciesEnabled).toEqual({
       'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'PolicyTableName' }, ''] }],
     });
   });
@@ -658,7 +659,9 @@ function resourcesOfType(type: string): [string, Record<string, unknown>][] {
 }
 
 const INSIGHTS_WORDS = new Set(
-  'SOURCE filter and or not stats count by as sort asc desc fields limit earliest latest in like bin ispresent'.split(' '),
+  'SOURCE filter and or not stats count by as sort asc desc fields limit earliest latest in like bin ispresent'.split(
+    ' ',
+  ),
 );
 
 /** The decision-line fields a Logs Insights query reads (not its aliases, @-fields, keywords or literals). */

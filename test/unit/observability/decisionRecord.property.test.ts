@@ -18,6 +18,8 @@ const REASONS: Reason[] = [
   'no_agent',
   'config_unavailable',
   'country_not_allowed',
+  'blocked_caller',
+  'after_hours',
   'invalid_signature',
   'invalid_payload',
   'invalid_json',
@@ -44,11 +46,18 @@ const facts: fc.Arbitrary<DecisionFacts> = fc.record({
   fromNumber: optional(anyText),
   outcome: fc.constantFrom(...OUTCOMES),
   reason: fc.constantFrom(...REASONS),
+  routingRule: optional(
+    fc.constantFrom('blocked_caller', 'allowed_countries', 'after_hours', 'pinned', 'experiment', 'weighted'),
+  ),
+  policyVersion: optional(fc.integer({ min: 1, max: 2 ** 40 })),
+  businessHours: optional(fc.constantFrom('open', 'closed')),
   callerCountry: optional(fc.option(anyText, { nil: null })),
   agent: optional(
     fc.record({ agentId: anyText, agentVersion: fc.oneof(fc.integer(), anyText) }, { requiredKeys: ['agentId'] }),
   ),
   assignment: optional(fc.constantFrom('random', 'sticky')),
+  experiment: optional(fc.record({ name: anyText, arm: anyText })),
+  policyHealth: optional(fc.record({ unavailable: fc.boolean(), malformed: fc.boolean() })),
   configSource: optional(fc.constantFrom('memory', 'dynamodb', 'retell', 'stale')),
   configAgeMs: optional(anyNumber),
   durationMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
@@ -65,6 +74,7 @@ const context: fc.Arbitrary<RequestContext> = fc.record({
 function expected(facts: DecisionFacts, context: RequestContext, debug: boolean, timestamp: number) {
   const durationMs = Math.round(facts.durationMs * 1000) / 1000;
   const lookup = facts.configSource !== undefined;
+  const health = facts.policyHealth;
   return JSON.parse(
     JSON.stringify({
       request_id: context.requestId,
@@ -75,10 +85,15 @@ function expected(facts: DecisionFacts, context: RequestContext, debug: boolean,
       from_number: debug ? facts.fromNumber : undefined,
       outcome: facts.outcome,
       reason: facts.reason,
+      routing_rule: facts.routingRule,
+      policy_version: facts.policyVersion,
+      business_hours: facts.businessHours,
       caller_country: facts.callerCountry,
       agent_id: facts.agent?.agentId,
       agent_version: facts.agent?.agentVersion,
       assignment: facts.assignment,
+      experiment_name: facts.experiment?.name,
+      experiment_arm: facts.experiment?.arm,
       config_source: facts.configSource,
       config_age_ms: facts.configAgeMs,
       duration_ms: durationMs,
@@ -90,7 +105,9 @@ function expected(facts: DecisionFacts, context: RequestContext, debug: boolean,
       SignatureRefusals: facts.reason === 'invalid_signature' ? 1 : 0,
       ColdStarts: context.coldStart ? 1 : 0,
       ConfigLookups: lookup ? 1 : undefined,
-      _aws: { Timestamp: timestamp, directives: lookup ? 3 : 2 },
+      PolicyUnavailable: health === undefined ? undefined : Number(health.unavailable),
+      PolicyMalformed: health === undefined ? undefined : Number(health.malformed),
+      _aws: { Timestamp: timestamp, directives: 2 + (lookup ? 1 : 0) + (health === undefined ? 0 : 1) },
     }),
   );
 }
