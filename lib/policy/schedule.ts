@@ -1,25 +1,302 @@
-// INTERFACE ONLY (being implemented): the schedule of a policy, evaluated by converting an instant to the zone's
-// wall clock, never the reverse.
-import type { Policy } from './policySchema';
+// The schedule of a routing policy: whether a number is open at an instant, and when that next changes.
+//
+// Model: Amazon Connect's hours of operation (a time zone, weekly ranges, overrides that replace a date's hours, a
+// manual switch that beats both), evaluated the way Temporal does: the instant is converted to the zone's wall clock
+// and the wall-clock time is looked up in the hours, never the reverse. So a DST gap or a repeated hour needs no rule
+// of its own; what follows from this one rule:
+// - Spring forward (Los Angeles, 2026-03-08: 02:00 PST becomes 03:00 PDT): wall times in the gap never occur. A range
+//   that starts inside the gap (02:30–05:00) opens when the clock jumps past it, at 03:00 PDT; a range that ends inside
+//   it (22:00–02:30) closes at that same jump; a range wholly inside it (02:10–02:50) does not open that night; a range
+//   around it is open one hour less.
+// - Fall back (Los Angeles, 2026-11-01: 02:00 PDT becomes 01:00 PST): wall times from 01:00 to 02:00 occur twice, so
+//   a boundary inside the repeated hour is crossed twice. A range starting at 01:30 opens at 01:30 PDT, closes when
+//   the clock goes back to 01:00, and opens again at 01:30 PST; a range ending at 01:30 closes at 01:30 PDT, opens
+//   again at the jump back and closes at 01:30 PST; a range around the hour is open one hour more.
+// The same holds for every zone and shift (Lord Howe's 30 minutes, Santiago's changes at midnight, a date skipped).
+import type { DateOverride, HoursRange, Policy } from './policySchema';
+import { DAYS, dateSpan } from './policySchema';
+import { DAY_MS, daysOfDate, HOUR_MS, MINUTE_MS, nextOffsetChange, offsetAt, weekdayOf } from './wallClock';
 
-/** A policy's hours, prepared once: weekly hours, date overrides and the manual switch in one time zone. */
-export interface Schedule {
-  readonly timeZone: string;
+/** The manual switch as compiled: `until` in epoch ms, undefined for a switch without an expiry. */
+export interface ManualSwitch {
+  readonly state: 'open' | 'closed';
+  readonly until: number | undefined;
+  readonly reason: string | undefined;
+}
+
+/** Where a date's hours come from: its date override, its weekday's weekly hours, or no weekly hours (open all day). */
+export type HoursSource =
+  | { readonly rule: 'date_override'; readonly override: DateOverride; readonly index: number }
+  | { readonly rule: 'weekly_hours'; readonly day: (typeof DAYS)[number] }
+  | { readonly rule: 'always_open' };
+
+/** A range in ms since its date's local midnight: `end` after `start`, at most 48 h after it for an overnight range. */
+interface CompiledRange {
+  readonly start: number;
+  readonly end: number;
+  /** As written; `00:00`–`24:00` for the whole day of a policy without weekly hours. */
+  readonly range: HoursRange;
+}
+
+interface DateHours {
+  readonly ranges: readonly CompiledRange[];
+  readonly source: HoursSource;
+}
+
+interface OverrideSpan extends DateHours {
+  /** First and last local date covered, days since 1970-01-01. */
+  readonly from: number;
+  readonly to: number;
 }
 
 /** Whether the number is open at an instant, and until when that holds. */
 export interface ScheduleState {
-  open: boolean;
+  readonly open: boolean;
   /** The next instant at which `open` changes, epoch ms; null when it never does. */
-  nextChange: number | null;
+  readonly nextChange: number | null;
 }
 
-/** Undefined when the policy has no schedule (no weekly_hours, date_overrides or manual): always open. */
-export function compileSchedule(_policy: Policy): Schedule | undefined {
-  throw new Error('not implemented');
+/**
+ * A policy's hours, prepared once (compileSchedule): weekly hours by weekday, date overrides by date, the manual
+ * switch, in one time zone; plus the last answer of scheduleState, so a request costs a comparison while that answer
+ * holds. Treat it as opaque: read `timeZone` and `manual`, pass the rest back to the functions of this module.
+ */
+export interface Schedule {
+  /** The policy's IANA zone; `UTC` for a policy with a manual switch only (it has no wall-clock hours to place). */
+  readonly timeZone: string;
+  readonly manual: ManualSwitch | undefined;
+  /** Monday first; seven times the whole day for a policy without weekly hours. */
+  readonly weekly: readonly DateHours[];
+  /** Sorted by date, not overlapping (the schema refuses overlaps). */
+  readonly overrides: readonly OverrideSpan[];
+  /** The last date an override covers, days since 1970-01-01; −Infinity without overrides. */
+  readonly lastOverrideDate: number;
+  /** scheduleState's last answer, which holds for `now` in [from, until). */
+  cached: { from: number; until: number; state: ScheduleState };
 }
 
-/** The state at `now` (epoch ms); cheap while `now` stays before the last answer's `nextChange`. */
-export function scheduleState(_schedule: Schedule, _now: number): ScheduleState {
-  throw new Error('not implemented');
+/**
+ * How far nextChange looks: 400 days past the later of the instant asked about (or the manual switch's expiry) and
+ * the last override date. It never hides a change: past the last override the hours repeat every week, so the
+ * state changes within a week or never, and an override's edge lies before the bound.
+ */
+export const SEARCH_HORIZON_MS = 400 * DAY_MS;
+
+/** A bound no zone's offset varies by (offsets span −15:56 to +15:13 in tzdata, local mean times included). */
+const OFFSET_SPREAD_MS = 2 * DAY_MS;
+
+const ALL_DAY: HoursRange = { start: '00:00', end: '24:00' };
+
+/**
+ * Prepares `policy`'s hours (the policy as parsePolicy returns it: validated, zone canonical, overrides not
+ * overlapping). Undefined when the policy has no `weekly_hours`, `date_overrides` or `manual`: always open. Without
+ * `weekly_hours`, every date not overridden is open all day. Costs microseconds per range; no Intl call.
+ */
+export function compileSchedule(policy: Policy): Schedule | undefined {
+  const { weekly_hours: weeklyHours, date_overrides: dateOverrides, manual } = policy;
+  if (weeklyHours === undefined && dateOverrides === undefined && manual === undefined) return undefined;
+  const weekly = DAYS.map(
+    (day): DateHours =>
+      weeklyHours === undefined
+        ? { ranges: [{ start: 0, end: DAY_MS, range: ALL_DAY }], source: { rule: 'always_open' } }
+        : { ranges: compileRanges(weeklyHours[day] ?? []), source: { rule: 'weekly_hours', day } },
+  );
+  const overrides = (dateOverrides ?? [])
+    .map((override, index): OverrideSpan => {
+      const { from, to } = dateSpan(override);
+      return {
+        from: daysOfDate(from),
+        to: daysOfDate(to),
+        ranges: compileRanges(override.hours),
+        source: { rule: 'date_override', override, index },
+      };
+    })
+    .sort((a, b) => a.from - b.from);
+  return {
+    timeZone: policy.time_zone ?? 'UTC',
+    manual:
+      manual === undefined
+        ? undefined
+        : {
+            state: manual.state,
+            until: manual.until === undefined ? undefined : Date.parse(manual.until),
+            reason: manual.reason,
+          },
+    weekly,
+    overrides,
+    lastOverrideDate: overrides.reduce((last, span) => Math.max(last, span.to), Number.NEGATIVE_INFINITY),
+    cached: {
+      from: Number.POSITIVE_INFINITY,
+      until: Number.NEGATIVE_INFINITY,
+      state: { open: true, nextChange: null },
+    },
+  };
+}
+
+/**
+ * The state at `now` (epoch ms), for the webhook: the last answer while `now` lies in [the instant it was computed
+ * for, its nextChange), so a warm request costs two comparisons; otherwise computed as evaluateSchedule does (a few
+ * Intl calls, microseconds) and kept. The answer is shared: do not change it. Throws RangeError when `now` is not a
+ * valid time value.
+ */
+export function scheduleState(schedule: Schedule, now: number): ScheduleState {
+  const cached = schedule.cached;
+  if (now >= cached.from && now < cached.until) return cached.state;
+  const state = evaluateSchedule(schedule, now);
+  schedule.cached = { from: now, until: state.nextChange ?? Number.POSITIVE_INFINITY, state };
+  return state;
+}
+
+/**
+ * The state at `now` (epoch ms), computed afresh: open or closed, and the first later instant at which that changes
+ * (the manual switch's expiry, a range's boundary reached by the wall clock, an offset change that moves the wall
+ * clock across a boundary), or null when it never changes (see SEARCH_HORIZON_MS).
+ * Throws RangeError when `now` is not a valid time value.
+ */
+export function evaluateSchedule(schedule: Schedule, now: number): ScheduleState {
+  const manual = schedule.manual;
+  if (manual !== undefined && isManualActive(manual, now)) {
+    const open = manual.state === 'open';
+    if (manual.until === undefined) return { open, nextChange: null };
+    const openAfter = isOpenByHours(schedule, manual.until);
+    return {
+      open,
+      nextChange: openAfter === open ? nextHoursChange(schedule, manual.until, openAfter) : manual.until,
+    };
+  }
+  const open = isOpenByHours(schedule, now);
+  return { open, nextChange: nextHoursChange(schedule, now, open) };
+}
+
+/** What decides the state at an instant: the manual switch, or the hours of a date (see decidingRule). */
+export type DecidingRule =
+  | { readonly rule: 'manual'; readonly manual: ManualSwitch }
+  | (HoursSource & {
+      /** The local date whose hours decide, days since 1970-01-01: the date of the wall-clock time or, within the
+       * part of an overnight range past midnight, the date before. */
+      readonly date: number;
+      /** The range that holds the wall-clock time; undefined when closed. */
+      readonly range: HoursRange | undefined;
+    });
+
+/**
+ * Which rule decides whether the number is open at `at` (epoch ms), with the state it gives: the manual switch while
+ * it holds; else, when open, the date whose range holds the wall-clock time (that date's own range first, then the
+ * previous date's overnight range); when closed, the wall-clock date's hours (its override, or its weekday's weekly
+ * hours). One Intl call. Throws RangeError when `at` is not a valid time value.
+ */
+export function decidingRule(schedule: Schedule, at: number): { open: boolean; decision: DecidingRule } {
+  const manual = schedule.manual;
+  if (manual !== undefined && isManualActive(manual, at)) {
+    return { open: manual.state === 'open', decision: { rule: 'manual', manual } };
+  }
+  const local = at + offsetAt(schedule.timeZone, at);
+  const date = Math.floor(local / DAY_MS);
+  const time = local - date * DAY_MS;
+  const today = hoursOf(schedule, date);
+  const own = today.ranges.find((r) => r.start <= time && time < r.end);
+  if (own !== undefined) return { open: true, decision: { ...today.source, date, range: own.range } };
+  const yesterday = hoursOf(schedule, date - 1);
+  const overnight = yesterday.ranges.find((r) => r.start <= time + DAY_MS && time + DAY_MS < r.end);
+  if (overnight !== undefined) {
+    return { open: true, decision: { ...yesterday.source, date: date - 1, range: overnight.range } };
+  }
+  return { open: false, decision: { ...today.source, date, range: undefined } };
+}
+
+function isManualActive(manual: ManualSwitch, now: number): boolean {
+  return manual.until === undefined || now < manual.until;
+}
+
+/** Open by the hours (manual switch aside) at instant `t`. */
+function isOpenByHours(schedule: Schedule, t: number): boolean {
+  return isOpenAtLocal(schedule, t + offsetAt(schedule.timeZone, t));
+}
+
+/** Open at local epoch ms `local`: inside a range of its date, or of the previous date's overnight part. */
+function isOpenAtLocal(schedule: Schedule, local: number): boolean {
+  const date = Math.floor(local / DAY_MS);
+  const time = local - date * DAY_MS;
+  return (
+    hoursOf(schedule, date).ranges.some((r) => r.start <= time && time < r.end) ||
+    hoursOf(schedule, date - 1).ranges.some((r) => r.start <= time + DAY_MS && time + DAY_MS < r.end)
+  );
+}
+
+/**
+ * The first instant after `t` at which the hours (manual switch aside) change from `open`, the state at `t`; null
+ * when they never do. Walks the spans of constant offset: within one the wall clock runs with the instant, so the
+ * state changes at the next boundary of the open local times; at each offset change the wall clock jumps, so the
+ * state is read again there.
+ */
+function nextHoursChange(schedule: Schedule, t: number, open: boolean): number | null {
+  const { timeZone } = schedule;
+  const horizon = Math.max(t, (schedule.lastOverrideDate + 2) * DAY_MS + OFFSET_SPREAD_MS) + SEARCH_HORIZON_MS;
+  let at = t;
+  for (;;) {
+    const offset = offsetAt(timeZone, at);
+    const local = at + offset;
+    // No boundary from two days back onwards: no offset change can bring the wall clock to another state.
+    if (nextBoundary(schedule, local - OFFSET_SPREAD_MS) === Number.POSITIVE_INFINITY) return null;
+    const boundary = nextBoundary(schedule, local) - offset;
+    const offsetChange = nextOffsetChange(timeZone, at, Math.min(boundary, horizon));
+    if (offsetChange === undefined) return boundary <= horizon ? boundary : null;
+    at = offsetChange;
+    if (isOpenByHours(schedule, at) !== open) return at;
+  }
+}
+
+/**
+ * The first local time after `local` (local epoch ms) at which being inside the open local times changes: the end of
+ * the merged ranges that hold `local`, or the start of the next range; +Infinity when it never changes. Ranges are
+ * met in order of their start (date by date, each date's sorted), so overlapping and adjacent ones merge as they come.
+ * Past the last override the hours repeat every 7 days, so a week with no boundary means none ever.
+ */
+function nextBoundary(schedule: Schedule, local: number): number {
+  const date = Math.floor(local / DAY_MS);
+  const lastDate = Math.max(date, schedule.lastOverrideDate + 2) + 8;
+  const open = isOpenAtLocal(schedule, local);
+  let mergedEnd = Number.NEGATIVE_INFINITY;
+  for (let day = date - 1; day <= lastDate; day++) {
+    const midnight = day * DAY_MS;
+    for (const range of hoursOf(schedule, day).ranges) {
+      const start = midnight + range.start;
+      if (!open && start > local) return start;
+      if (open && start > mergedEnd && mergedEnd > local) return mergedEnd;
+      if (start > mergedEnd) mergedEnd = midnight + range.end;
+      else mergedEnd = Math.max(mergedEnd, midnight + range.end);
+    }
+  }
+  // Open here, the ranges that hold `local` reach past the dates searched: open for good (closed: no range ahead).
+  return open && mergedEnd < (lastDate + 1) * DAY_MS ? mergedEnd : Number.POSITIVE_INFINITY;
+}
+
+/** The hours of local date `date` (days since 1970-01-01): its override's, else its weekday's. */
+function hoursOf(schedule: Schedule, date: number): DateHours {
+  const { overrides } = schedule;
+  let low = 0;
+  let high = overrides.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((overrides[middle] as OverrideSpan).to < date) low = middle + 1;
+    else high = middle;
+  }
+  const span = overrides[low];
+  if (span !== undefined && span.from <= date) return span;
+  return schedule.weekly[weekdayOf(date)] as DateHours;
+}
+
+/** `09:00`–`17:00` → 9 h–17 h; an end not after the start → the next day; `24:00` → 24 h. Sorted by start. */
+function compileRanges(ranges: readonly HoursRange[]): CompiledRange[] {
+  return ranges
+    .map((range) => {
+      const start = parseTime(range.start);
+      const end = range.end === '24:00' ? DAY_MS : parseTime(range.end);
+      return { start, end: end > start ? end : end + DAY_MS, range };
+    })
+    .sort((a, b) => a.start - b.start);
+}
+
+function parseTime(time: string): number {
+  return Number(time.slice(0, 2)) * HOUR_MS + Number(time.slice(3, 5)) * MINUTE_MS;
 }
