@@ -13,7 +13,7 @@
 //   the clock goes back to 01:00, and opens again at 01:30 PST; a range ending at 01:30 closes at 01:30 PDT, opens
 //   again at the jump back and closes at 01:30 PST; a range around the hour is open one hour more.
 // The same holds for every zone and shift (Lord Howe's 30 minutes, Santiago's changes at midnight, a date skipped).
-import type { DateOverride, HoursRange, Policy } from './policySchema';
+import type { DateOverride, Day, HoursRange, Policy } from './policySchema';
 import { DAYS, dateSpan } from './policySchema';
 import { DAY_MS, daysOfDate, HOUR_MS, MINUTE_MS, nextOffsetChange, offsetAt, weekdayOf } from './wallClock';
 
@@ -27,7 +27,7 @@ export interface ManualSwitch {
 /** Where a date's hours come from: its date override, its weekday's weekly hours, or no weekly hours (open all day). */
 export type HoursSource =
   | { readonly rule: 'date_override'; readonly override: DateOverride; readonly index: number }
-  | { readonly rule: 'weekly_hours'; readonly day: (typeof DAYS)[number] }
+  | { readonly rule: 'weekly_hours'; readonly day: Day }
   | { readonly rule: 'always_open' };
 
 /** A range in ms since its date's local midnight: `end` after `start`, at most 48 h after it for an overnight range. */
@@ -82,7 +82,7 @@ export interface Schedule {
  */
 export const SEARCH_HORIZON_MS = 400 * DAY_MS;
 
-/** A bound no zone's offset varies by (offsets span −15:56 to +15:13 in tzdata, local mean times included). */
+/** More than any zone's offsets span: −15:56:08 (Manila before 1845) to +15:02:19 (Juneau before 1867) in tzdata. */
 const OFFSET_SPREAD_MS = 2 * DAY_MS;
 
 const ALL_DAY: HoursRange = { start: '00:00', end: '24:00' };
@@ -124,7 +124,7 @@ export function compileSchedule(policy: Policy): Schedule | undefined {
           },
     weekly,
     overrides,
-    lastOverrideDate: overrides.reduce((last, span) => Math.max(last, span.to), Number.NEGATIVE_INFINITY),
+    lastOverrideDate: overrides.at(-1)?.to ?? Number.NEGATIVE_INFINITY,
     cached: {
       from: Number.POSITIVE_INFINITY,
       until: Number.NEGATIVE_INFINITY,
@@ -191,17 +191,13 @@ export function decidingRule(schedule: Schedule, at: number): { open: boolean; d
     return { open: manual.state === 'open', decision: { rule: 'manual', manual } };
   }
   const local = at + offsetAt(schedule.timeZone, at);
-  const date = Math.floor(local / DAY_MS);
-  const time = local - date * DAY_MS;
-  const today = hoursOf(schedule, date);
-  const own = today.ranges.find((r) => r.start <= time && time < r.end);
-  if (own !== undefined) return { open: true, decision: { ...today.source, date, range: own.range } };
-  const yesterday = hoursOf(schedule, date - 1);
-  const overnight = yesterday.ranges.find((r) => r.start <= time + DAY_MS && time + DAY_MS < r.end);
-  if (overnight !== undefined) {
-    return { open: true, decision: { ...yesterday.source, date: date - 1, range: overnight.range } };
+  const holding = rangeAt(schedule, local);
+  if (holding !== undefined) {
+    const { hours, date, range } = holding;
+    return { open: true, decision: { ...hours.source, date, range: range.range } };
   }
-  return { open: false, decision: { ...today.source, date, range: undefined } };
+  const date = Math.floor(local / DAY_MS);
+  return { open: false, decision: { ...hoursOf(schedule, date).source, date, range: undefined } };
 }
 
 function isManualActive(manual: ManualSwitch, now: number): boolean {
@@ -213,14 +209,26 @@ function isOpenByHours(schedule: Schedule, t: number): boolean {
   return isOpenAtLocal(schedule, t + offsetAt(schedule.timeZone, t));
 }
 
-/** Open at local epoch ms `local`: inside a range of its date, or of the previous date's overnight part. */
 function isOpenAtLocal(schedule: Schedule, local: number): boolean {
+  return rangeAt(schedule, local) !== undefined;
+}
+
+/**
+ * The range that holds local epoch ms `local`, with the date it belongs to: a range of that date, else the part past
+ * midnight of the previous date's overnight range; undefined when none does (closed).
+ */
+function rangeAt(
+  schedule: Schedule,
+  local: number,
+): { hours: DateHours; date: number; range: CompiledRange } | undefined {
   const date = Math.floor(local / DAY_MS);
-  const time = local - date * DAY_MS;
-  return (
-    hoursOf(schedule, date).ranges.some((r) => r.start <= time && time < r.end) ||
-    hoursOf(schedule, date - 1).ranges.some((r) => r.start <= time + DAY_MS && time + DAY_MS < r.end)
-  );
+  for (const day of [date, date - 1]) {
+    const time = local - day * DAY_MS;
+    const hours = hoursOf(schedule, day);
+    const range = hours.ranges.find((r) => r.start <= time && time < r.end);
+    if (range !== undefined) return { hours, date: day, range };
+  }
+  return undefined;
 }
 
 /**
@@ -267,7 +275,8 @@ function nextBoundary(schedule: Schedule, local: number): number {
       else mergedEnd = Math.max(mergedEnd, midnight + range.end);
     }
   }
-  // Open here, the ranges that hold `local` reach past the dates searched: open for good (closed: no range ahead).
+  // The merged ranges holding `local` end before the dates searched run out: that end is the boundary. Otherwise they
+  // cover more than a week of repeating hours (open for good), or, closed, no range starts ahead (closed for good).
   return open && mergedEnd < (lastDate + 1) * DAY_MS ? mergedEnd : Number.POSITIVE_INFINITY;
 }
 

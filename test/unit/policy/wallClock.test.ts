@@ -106,6 +106,26 @@ describe('nextOffsetChange', () => {
     expect(found).toEqual(expected);
   });
 
+  it.each([
+    // Brazil's DST of 2000 lasted a week here (8 to 15 October); the Temporal polyfill's transitions skip it.
+    ['America/Recife', '2000-09-20T00:00:00Z', '2000-11-01T00:00:00Z'],
+    // Asia/Gaza leaves DST for Ramadan for under 7 days in 2054, as Node's tz data predicts it.
+    ['Asia/Gaza', '2054-03-01T00:00:00Z', '2054-05-01T00:00:00Z'],
+  ])('%s: a change reversed within a week is found (hour by hour by Temporal from %s to %s)', (timeZone, from, to) => {
+    const [start, end] = [Date.parse(from), Date.parse(to)];
+    const expected: number[] = [];
+    for (let hour = start + 3_600_000; hour <= end; hour += 3_600_000) {
+      if (temporalOffset(timeZone, hour) !== temporalOffset(timeZone, hour - 3_600_000)) expected.push(hour);
+    }
+    const found: number[] = [];
+    for (let t = nextOffsetChange(timeZone, start, end); t !== undefined; t = nextOffsetChange(timeZone, t, end)) {
+      // Every change here is on the hour.
+      found.push(t);
+    }
+    expect(found).toEqual(expected);
+    expect(found.length).toBeGreaterThanOrEqual(2);
+  });
+
   it('looks in (after, limit]: a change at the limit counts, one past it does not', () => {
     const change = Date.parse('2026-03-08T10:00:00Z');
     const timeZone = 'America/Los_Angeles';
