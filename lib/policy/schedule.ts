@@ -69,21 +69,15 @@ export interface Schedule {
   readonly weekly: readonly DateHours[];
   /** Sorted by date, not overlapping (the schema refuses overlaps). */
   readonly overrides: readonly OverrideSpan[];
-  /** The last date an override covers, days since 1970-01-01; −Infinity without overrides. */
-  readonly lastOverrideDate: number;
-  /** scheduleState's last answer, which holds for `now` in [from, until). */
-  cached: { from: number; until: number; state: ScheduleState };
+  /** scheduleState's last answer, which holds for `now` in [from, until); undefined before the first. */
+  cached: { from: number; until: number; state: ScheduleState } | undefined;
 }
 
 /**
- * How far nextChange looks: 400 days past the later of the instant asked about (or the manual switch's expiry) and
- * the last override date. It never hides a change: past the last override the hours repeat every week, so the
- * state changes within a week or never, and an override's edge lies before the bound.
+ * More than any zone's offset from UTC: tzdata's lie between −15:56:08 (Manila before 1845) and +15:02:19 (Juneau
+ * before 1867). So an instant's wall-clock time is within 16 h of it, whatever the zone and the date.
  */
-export const SEARCH_HORIZON_MS = 400 * DAY_MS;
-
-/** More than any zone's offsets span: −15:56:08 (Manila before 1845) to +15:02:19 (Juneau before 1867) in tzdata. */
-const OFFSET_SPREAD_MS = 2 * DAY_MS;
+const MAX_OFFSET_MS = 16 * HOUR_MS;
 
 const ALL_DAY: HoursRange = { start: '00:00', end: '24:00' };
 
@@ -124,12 +118,7 @@ export function compileSchedule(policy: Policy): Schedule | undefined {
           },
     weekly,
     overrides,
-    lastOverrideDate: overrides.at(-1)?.to ?? Number.NEGATIVE_INFINITY,
-    cached: {
-      from: Number.POSITIVE_INFINITY,
-      until: Number.NEGATIVE_INFINITY,
-      state: { open: true, nextChange: null },
-    },
+    cached: undefined,
   };
 }
 
@@ -141,7 +130,7 @@ export function compileSchedule(policy: Policy): Schedule | undefined {
  */
 export function scheduleState(schedule: Schedule, now: number): ScheduleState {
   const cached = schedule.cached;
-  if (now >= cached.from && now < cached.until) return cached.state;
+  if (cached !== undefined && now >= cached.from && now < cached.until) return cached.state;
   const state = evaluateSchedule(schedule, now);
   schedule.cached = { from: now, until: state.nextChange ?? Number.POSITIVE_INFINITY, state };
   return state;
@@ -150,7 +139,8 @@ export function scheduleState(schedule: Schedule, now: number): ScheduleState {
 /**
  * The state at `now` (epoch ms), computed afresh: open or closed, and the first later instant at which that changes
  * (the manual switch's expiry, a range's boundary reached by the wall clock, an offset change that moves the wall
- * clock across a boundary), or null when it never changes (see SEARCH_HORIZON_MS).
+ * clock across a boundary), or null when it never changes. Exact, with no horizon: however far the change (an
+ * override years ahead), the search costs a few Intl calls near `now` and near the change (nextHoursChange).
  * Throws RangeError when `now` is not a valid time value.
  */
 export function evaluateSchedule(schedule: Schedule, now: number): ScheduleState {
@@ -233,22 +223,30 @@ function rangeAt(
 
 /**
  * The first instant after `t` at which the hours (manual switch aside) change from `open`, the state at `t`; null
- * when they never do. Walks the spans of constant offset: within one the wall clock runs with the instant, so the
- * state changes at the next boundary of the open local times; at each offset change the wall clock jumps, so the
- * state is read again there.
+ * when they never do. Between offset changes the wall clock runs with the instant, so the state changes when it
+ * reaches the next boundary of the open local times; at an offset change it jumps, so the state is read again there.
+ * A boundary far ahead (more than 96 h) is not walked to: with wall-clock times within 16 h of their instants, the
+ * state can only change in the next 32 h (an offset change taking the clock back) or within 32 h of the boundary.
  */
 function nextHoursChange(schedule: Schedule, t: number, open: boolean): number | null {
   const { timeZone } = schedule;
-  const horizon = Math.max(t, (schedule.lastOverrideDate + 2) * DAY_MS + OFFSET_SPREAD_MS) + SEARCH_HORIZON_MS;
   let at = t;
   for (;;) {
     const offset = offsetAt(timeZone, at);
-    const local = at + offset;
-    // No boundary from two days back onwards: no offset change can bring the wall clock to another state.
-    if (nextBoundary(schedule, local - OFFSET_SPREAD_MS) === Number.POSITIVE_INFINITY) return null;
-    const boundary = nextBoundary(schedule, local) - offset;
-    const offsetChange = nextOffsetChange(timeZone, at, Math.min(boundary, horizon));
-    if (offsetChange === undefined) return boundary <= horizon ? boundary : null;
+    const boundary = nextBoundary(schedule, at + offset);
+    let offsetChange: number | undefined;
+    if (boundary - offset - at <= 6 * MAX_OFFSET_MS) {
+      offsetChange = nextOffsetChange(timeZone, at, boundary - offset);
+      if (offsetChange === undefined) return boundary - offset;
+    } else {
+      offsetChange = nextOffsetChange(timeZone, at, at + 2 * MAX_OFFSET_MS);
+      if (offsetChange === undefined) {
+        if (boundary === Number.POSITIVE_INFINITY) return null;
+        // From here the wall clock is past its reading at `at` and before the boundary, whatever the offsets do.
+        at = boundary - 2 * MAX_OFFSET_MS;
+        continue;
+      }
+    }
     at = offsetChange;
     if (isOpenByHours(schedule, at) !== open) return at;
   }
@@ -258,30 +256,44 @@ function nextHoursChange(schedule: Schedule, t: number, open: boolean): number |
  * The first local time after `local` (local epoch ms) at which being inside the open local times changes: the end of
  * the merged ranges that hold `local`, or the start of the next range; +Infinity when it never changes. Ranges are
  * met in order of their start (date by date, each date's sorted), so overlapping and adjacent ones merge as they come.
- * Past the last override the hours repeat every 7 days, so a week with no boundary means none ever.
+ * Eight dates of weekly hours in a row without a boundary mean the weekly hours are open all week (open) or closed all
+ * week (closed): the search then skips whole weeks to the next override, or ends.
  */
 function nextBoundary(schedule: Schedule, local: number): number {
   const date = Math.floor(local / DAY_MS);
-  const lastDate = Math.max(date, schedule.lastOverrideDate + 2) + 8;
   const open = isOpenAtLocal(schedule, local);
   let mergedEnd = Number.NEGATIVE_INFINITY;
-  for (let day = date - 1; day <= lastDate; day++) {
-    const midnight = day * DAY_MS;
-    for (const range of hoursOf(schedule, day).ranges) {
-      const start = midnight + range.start;
+  let weeklyDates = 0;
+  for (let day = date - 1; ; day++) {
+    // The merged ranges holding `local` end before this date begins: no later range can extend them.
+    if (open && mergedEnd > local && day * DAY_MS > mergedEnd) return mergedEnd;
+    if (weeklyDates >= 8) {
+      const next = schedule.overrides[overrideIndex(schedule, day)];
+      if (next === undefined) return Number.POSITIVE_INFINITY;
+      const weeks = Math.floor((next.from - day) / 7);
+      day += 7 * weeks;
+      mergedEnd += 7 * weeks * DAY_MS;
+    }
+    const hours = hoursOf(schedule, day);
+    for (const range of hours.ranges) {
+      const start = day * DAY_MS + range.start;
       if (!open && start > local) return start;
       if (open && start > mergedEnd && mergedEnd > local) return mergedEnd;
-      if (start > mergedEnd) mergedEnd = midnight + range.end;
-      else mergedEnd = Math.max(mergedEnd, midnight + range.end);
+      mergedEnd = start > mergedEnd ? day * DAY_MS + range.end : Math.max(mergedEnd, day * DAY_MS + range.end);
     }
+    weeklyDates = day > date && hours.source.rule !== 'date_override' ? weeklyDates + 1 : 0;
   }
-  // The merged ranges holding `local` end before the dates searched run out: that end is the boundary. Otherwise they
-  // cover more than a week of repeating hours (open for good), or, closed, no range starts ahead (closed for good).
-  return open && mergedEnd < (lastDate + 1) * DAY_MS ? mergedEnd : Number.POSITIVE_INFINITY;
 }
 
 /** The hours of local date `date` (days since 1970-01-01): its override's, else its weekday's. */
 function hoursOf(schedule: Schedule, date: number): DateHours {
+  const span = schedule.overrides[overrideIndex(schedule, date)];
+  if (span !== undefined && span.from <= date) return span;
+  return schedule.weekly[weekdayOf(date)] as DateHours;
+}
+
+/** The index of the first override that ends on or after `date` (binary search); the count when none does. */
+function overrideIndex(schedule: Schedule, date: number): number {
   const { overrides } = schedule;
   let low = 0;
   let high = overrides.length;
@@ -290,9 +302,7 @@ function hoursOf(schedule: Schedule, date: number): DateHours {
     if ((overrides[middle] as OverrideSpan).to < date) low = middle + 1;
     else high = middle;
   }
-  const span = overrides[low];
-  if (span !== undefined && span.from <= date) return span;
-  return schedule.weekly[weekdayOf(date)] as DateHours;
+  return low;
 }
 
 /** `09:00`–`17:00` → 9 h–17 h; an end not after the start → the next day; `24:00` → 24 h. Sorted by start. */

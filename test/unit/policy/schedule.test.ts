@@ -298,7 +298,34 @@ describe('other zones, on their tz database dates', () => {
   });
 });
 
-describe('how far the next change is looked for', () => {
+describe('a next change far ahead, or none', () => {
+  it('finds an override in the last year a policy can name', () => {
+    const schedule = scheduleOf({
+      weekly_hours: {},
+      date_overrides: [{ date: '9999-12-31', hours: NINE_TO_FIVE }],
+    });
+    expect(stateAt(schedule, '2026-12-07T00:00:00Z')).toEqual({ open: false, next: '9999-12-31T17:00:00.000Z' });
+    const open = scheduleOf({ date_overrides: [{ date: '2999-01-01', hours: [] }] });
+    expect(stateAt(open, '2026-12-07T00:00:00Z')).toEqual({ open: true, next: '2999-01-01T08:00:00.000Z' });
+    expect(stateAt(open, '2999-01-02T08:00:00Z')).toEqual({ open: true, next: null });
+  });
+
+  it('finds the clock going back into a range after the last boundary there will ever be', () => {
+    // London, 25 October 2026: 02:00 BST becomes 01:00 GMT at 01:00Z, so 00:00–01:30 is reached again.
+    const schedule = compileSchedule(
+      policyOf({
+        time_zone: 'Europe/London',
+        weekly_hours: {},
+        date_overrides: [{ date: '2026-10-25', hours: [{ start: '00:00', end: '01:30' }] }],
+      }),
+    );
+    if (schedule === undefined) throw new Error('no schedule');
+    expect(stateAt(schedule, '2026-10-24T23:59:00Z')).toEqual({ open: true, next: '2026-10-25T00:30:00.000Z' });
+    expect(stateAt(schedule, '2026-10-25T00:30:00Z')).toEqual({ open: false, next: '2026-10-25T01:00:00.000Z' });
+    expect(stateAt(schedule, '2026-10-25T01:00:00Z')).toEqual({ open: true, next: '2026-10-25T01:30:00.000Z' });
+    expect(stateAt(schedule, '2026-10-25T01:30:00Z')).toEqual({ open: false, next: null });
+  });
+
   it('finds an override years ahead of a number closed every week', () => {
     const schedule = scheduleOf({
       weekly_hours: {},
