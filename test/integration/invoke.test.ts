@@ -184,6 +184,16 @@ describe('the CLIs', () => {
     ['call', ['--to', '+14155550100'], 'give both --to and --from'],
     ['call', ['--to', '+14155550100', '--from', '+12125550142', '--repeat', 'many'], '--repeat must be'],
     ['call', ['--colour'], "Unknown option '--colour'"],
+    [
+      'call',
+      ['--to', '+14155550100', '--from', '+12125550142', '--url', 'notaurl'],
+      '--url must be an http or https URL',
+    ],
+    [
+      'call',
+      ['--to', '+14155550100', '--from', '+12125550142', '--url', 'ftp://example.com/'],
+      'not "ftp://example.com/"',
+    ],
     ['invoke', [], 'give the function and the event file'],
     ['invoke', ['--bogus'], "Unknown option '--bogus'"],
     ['invoke', ['InboundCallFunction', 'infra/events/sms.json', 'extra'], 'unexpected argument "extra"'],

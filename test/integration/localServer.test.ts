@@ -1,7 +1,7 @@
 // npm start end to end: the local server on a free port, signed calls and SMS over HTTP, and each decision.
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, placeCall } from '../../infra/cli/call';
+import { describe as describeAnswer, explain, placeCall } from '../../infra/cli/call';
 import { DEMO_API_KEY, EXAMPLE_CALL } from '../../infra/local/demo';
 import { type LocalServer, PortInUseError, startLocalServer } from '../../infra/local/server';
 import { TABLE_KEY, TTL_ATTRIBUTE } from '../../lib/config/configTable';
@@ -71,7 +71,7 @@ describe('the local server', () => {
   });
 
   it.each([
-    ['routed, naming the agent and version', US, '+14155550102', 'routed to agent agent_legacy_receptionist v7'],
+    ['routed, naming the agent and version', US, '+14155550102', 'routed to agent agent_legacy_receptionist version 7'],
     ['unknown number', US, '+14155550199', 'unknown number: Retell does not know +14155550199'],
     [
       'no agent',
@@ -85,11 +85,13 @@ describe('the local server', () => {
   });
 
   it.each([
-    [3, 'routed to agent agent_a v3'],
-    ['prod', 'routed to agent agent_a (prod)'],
-    [undefined, 'routed to agent agent_a'],
-  ])('names the version %j of a routed agent as Retell writes it', (version, words) => {
-    expect(explain({ reason: 'routed', agent_id: 'agent_a', agent_version: version })).toBe(words);
+    [3, 'routed to agent agent_a version 3', 'override: agent agent_a version 3'],
+    ['prod', 'routed to agent agent_a version prod', 'override: agent agent_a version prod'],
+    [undefined, 'routed to agent agent_a', 'override: agent agent_a'],
+  ])('names the version %j of a routed agent in one form, number or tag', (version, reason, decision) => {
+    expect(explain({ reason: 'routed', agent_id: 'agent_a', agent_version: version })).toBe(reason);
+    const answer = { call_inbound: { override_agent_id: 'agent_a', override_agent_version: version } };
+    expect(describeAnswer('call_inbound', 200, JSON.stringify(answer))).toBe(decision);
   });
 
   it('says why a webhook was refused', async () => {
