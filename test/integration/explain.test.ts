@@ -130,11 +130,13 @@ describe('npm run explain on the demo fixtures', () => {
       allowed_countries: ['US'],
       caller_country: 'GB',
       country_allowed: false,
+      caller_assignment: null,
       assigned_agent_id: null,
     });
     expect(describeExplanation(explained)).toMatch(
       /^countries +US; the caller is from GB: not allowed, so the contact is rejected$/m,
     );
+    expect(describeExplanation(explained)).toMatch(/^caller +rejected before any agent is assigned$/m);
   });
 
   it('explains an unknown number: no candidates, an empty override, Retell as the source', async () => {
