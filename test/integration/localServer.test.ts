@@ -3,7 +3,7 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describe as describeAnswer, explain, placeCall } from '../../infra/cli/call';
 import { DEMO_API_KEY, EXAMPLE_CALL } from '../../infra/local/demo';
-import { type LocalServer, PortInUseError, startLocalServer } from '../../infra/local/server';
+import { LAMBDA_PAYLOAD_BYTES, type LocalServer, PortInUseError, startLocalServer } from '../../infra/local/server';
 import { TABLE_KEY, TTL_ATTRIBUTE } from '../../lib/config/configTable';
 import type { InboundKind } from '../../lib/retell/schemas';
 import { MAX_BODY_BYTES } from '../../lib/webhook/rawBody';
@@ -146,6 +146,22 @@ describe('the local server', () => {
     expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST']);
     const big = await fetch(server.urls.call_inbound, { method: 'POST', body: 'x'.repeat(MAX_BODY_BYTES + 1) });
     expect([big.status, ((await big.json()) as { error: string }).error]).toEqual([413, 'payload_too_large']);
+  });
+
+  it.each([
+    ["over the router's limit: the router refuses it, with its decision line", MAX_BODY_BYTES + 1, 'decision'],
+    [
+      "over Lambda's payload limit: the server refuses it as Lambda would, with a line of its own",
+      LAMBDA_PAYLOAD_BYTES + 1,
+      'request refused',
+    ],
+  ])('logs a 413 for a body %s', async (_name, bytes, message) => {
+    lines.length = 0;
+    const big = await fetch(server.urls.call_inbound, { method: 'POST', body: 'x'.repeat(bytes) });
+    expect(big.status).toBe(413);
+    expect(lines).toMatchObject([
+      { message, outcome: 'refused', reason: 'payload_too_large', status_code: 413, request_id: expect.any(String) },
+    ]);
   });
 
   it('says so when its port is taken, leaving the running server alone', async () => {
