@@ -87,7 +87,13 @@ export async function startLocalServer({
       decisionLines.set((JSON.parse(line) as { request_id: string }).request_id, line);
     }
   };
-  const local: Served = { routes, decisionLines, logger: createLogger('info', log), allowedCountries: () => undefined };
+  const local: Served = {
+    routes,
+    decisionLines,
+    logger: createLogger('info', log),
+    allowedCountries: () => undefined,
+    retellApi: undefined,
+  };
   const server = createServer((req, res) => {
     serve(req, res, local).catch((error: unknown) => {
       process.stderr.write(`local server: request failed: ${(error as Error).message}\n`);
@@ -136,6 +142,7 @@ export async function startLocalServer({
       routes.set(WEBHOOK_PATHS[kind], createFunctionUrlHandler(getApp));
     }
     if (backends.demo) {
+      local.retellApi = backends.env.RETELL_BASE_URL;
       const fixtures = loadFixtures();
       local.allowedCountries = (to) =>
         (fixtures.find((fixture) => fixture.phone_number === to)?.allowed_inbound_country_list as string[] | null) ??
@@ -169,6 +176,8 @@ interface Served {
   decisionLines: Map<string, string>;
   logger: ReturnType<typeof createLogger>;
   allowedCountries: (toNumber: string) => readonly string[] | undefined;
+  /** The demo's Retell stand-in, told on GET / so `npm run connect` can reach it. */
+  retellApi: string | undefined;
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, local: Served): Promise<void> {
@@ -192,7 +201,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, local: Served): 
     req.resume();
     const paths = Object.values(WEBHOOK_PATHS).join(' or ');
     if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
-      return send(res, jsonResponse(200, { status: 'ok', service: 'retell-router (local)', webhooks: paths }));
+      const health = { status: 'ok', service: 'retell-router (local)', webhooks: paths };
+      return send(res, jsonResponse(200, { ...health, ...(local.retellApi ? { retell_api: local.retellApi } : {}) }));
     }
     refused('not_found', 404);
     return send(res, jsonResponse(404, { error: 'not_found', message: `nothing at ${path}: POST to ${paths}` }));
