@@ -101,6 +101,14 @@ describe('SyncLeases.acquire', () => {
     expect(error).toMatchObject({ name: 'SyncLeaseError', message: 'cannot take the config sync lease', cause });
   });
 
+  it('hands its signal to the client, so the request itself is cancelled', async () => {
+    ddbMock.on(PutItemCommand).resolves({});
+    const controller = new AbortController();
+    await leases.acquire(NOW + 1, controller.signal);
+    const [, options] = ddbMock.send.getCall(0).args as unknown[] as [unknown, { abortSignal?: AbortSignal }];
+    expect(options.abortSignal).toBe(controller.signal);
+  });
+
   it('fails once its signal aborts, even while the client has not answered', async () => {
     ddbMock.on(PutItemCommand).callsFake(() => new Promise(() => undefined));
     const controller = new AbortController();
@@ -144,6 +152,15 @@ describe('Lease.release', () => {
     ddbMock.on(DeleteItemCommand).rejects(cause);
     const error = await rejection(SyncLeaseError, lease.release(signal()));
     expect(error).toMatchObject({ message: 'cannot release the config sync lease', cause });
+  });
+
+  it('hands its signal to the client', async () => {
+    const lease = await taken();
+    ddbMock.on(DeleteItemCommand).resolves({});
+    const controller = new AbortController();
+    await lease.release(controller.signal);
+    const [, options] = ddbMock.send.getCall(1).args as unknown[] as [unknown, { abortSignal?: AbortSignal }];
+    expect(options.abortSignal).toBe(controller.signal);
   });
 
   it('fails once its signal aborts', async () => {
