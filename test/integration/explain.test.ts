@@ -8,7 +8,7 @@ import { createApp } from '../../lib/app';
 import { refusingEndpoint } from '../support/deadPeers';
 import { startHarness, TABLE_NAME } from '../support/harness';
 import { TEST_API_KEY } from '../support/signing';
-import { captureProcessStderr, jsonLines } from '../support/stdio';
+import { captureStream, jsonLines } from '../support/stdio';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FRONT_DESK = '+14155550100'; // weighted 0.8/0.2 calls, US and CA callers only
@@ -161,7 +161,7 @@ describe('npm run explain on the demo fixtures', () => {
   });
 
   it('explains a config that is unavailable: Retell refusing connections and nothing cached', async () => {
-    const stderr = captureProcessStderr();
+    const stderr = captureStream(process.stderr);
     const env = { RETELL_API_KEY: TEST_API_KEY, RETELL_BASE_URL: await refusingEndpoint() };
     const explained = await explainContact(env, 'call_inbound', FRONT_DESK, NEW_YORK);
     // The router's own error line, on stderr as the webhook would log it.

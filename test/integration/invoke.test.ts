@@ -11,6 +11,7 @@ import { readFunctionUrlEvent, readScheduledEvent, resignEvent } from '../../inf
 import { invoke } from '../../infra/cli/invoke';
 import { DEMO_API_KEY, loadFixtures } from '../../infra/local/demo';
 import type { SyncSummary } from '../../lib/observability/syncRecord';
+import { captureStdio, captureStream, jsonLines } from '../support/stdio';
 
 const EVENTS = new URL('../../infra/events/', import.meta.url);
 // No real Retell, no real DynamoDB, whatever the shell says.
@@ -46,6 +47,7 @@ describe('npm run invoke', () => {
   });
 
   it.each(Object.entries(CASES))('%s', async (file, [logicalId, expected]) => {
+    const stdio = captureStdio();
     const response = (await invoke({
       logicalId,
       eventPath: eventPath(file),
@@ -55,15 +57,21 @@ describe('npm run invoke', () => {
     expect(response.statusCode).toBe(expected.status);
     if (expected.body instanceof RegExp) expect(response.body).toMatch(expected.body);
     else expect(JSON.parse(response.body ?? '')).toEqual(expected.body);
+    // The function's one decision line, as Lambda would log it.
+    expect(jsonLines(stdio.stdout).filter((line) => line.message === 'decision')).toEqual([
+      expect.objectContaining({ function_name: logicalId, status_code: expected.status }),
+    ]);
   });
 
   it('runs the config sync on a scheduled event and returns its summary', async () => {
+    const stdout = captureStream(process.stdout);
     const summary = (await invoke({
       logicalId: SCHEDULED['scheduled.json'],
       eventPath: eventPath('scheduled.json'),
       shellEnv: SHELL,
     })) as SyncSummary;
     expect(summary).toMatchObject({ ok: true, written: loadFixtures().length, removed: 0, invalid: 0 });
+    expect(jsonLines(stdout)).toEqual([expect.objectContaining({ message: 'config sync', ...summary })]);
   });
 
   it('names the functions there are when given another', async () => {

@@ -1,5 +1,6 @@
 // What a test provokes on stdout and stderr, kept from the test run's output: the default log sink's lines (it writes
-// with fs.writeSync to fds 1 and 2, lib/logger.ts, writeLine), writes to process.stderr, and Node's warnings.
+// with fs.writeSync to fds 1 and 2, lib/logger.ts, writeLine), writes to process.stdout and
+// process.stderr, and Node's warnings.
 import fs from 'node:fs';
 import { onTestFinished, vi } from 'vitest';
 
@@ -26,15 +27,16 @@ export function captureStdio(): CapturedStdio {
 }
 
 /**
- * Each write to `process.stderr` until the end of the current test, kept from the test run's output: for code that
- * writes there itself (the local CLIs' warnings) rather than through the log sink.
+ * Each write to `stream` (process.stdout or process.stderr) until the end of the current test, kept from the test
+ * run's output: for code that writes there itself (the local CLIs' warnings, the sync's record line) rather than
+ * through the log sink.
  */
-export function captureProcessStderr(): string[] {
+export function captureStream(stream: NodeJS.WriteStream): string[] {
   const writes: string[] = [];
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation(((chunk: unknown) => {
+  const spy = vi.spyOn(stream, 'write').mockImplementation(((chunk: unknown) => {
     writes.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
     return true;
-  }) as typeof process.stderr.write);
+  }) as typeof stream.write);
   onTestFinished(() => spy.mockRestore());
   return writes;
 }
