@@ -148,13 +148,16 @@ export async function connect(options: ConnectOptions, environment: ConnectEnvir
   let urls: WebhookUrls = {};
   if (options.target.kind === 'undo') {
     const record = await undoRecordFor(options.target.file, retellApi);
-    steps = await Promise.all(
-      record.numbers.map(async ({ phone_number, before, after }) => {
-        const current = await phoneNumbers.get(phone_number);
-        if (current === undefined) return notFound(phone_number);
-        return planStep(current, before, { replace: options.replace, ours: after });
-      }),
-    );
+    steps = [];
+    // One request at a time, as for named numbers: Retell throttles bursts (429).
+    for (const { phone_number, before, after } of record.numbers) {
+      const current = await phoneNumbers.get(phone_number);
+      steps.push(
+        current === undefined
+          ? notFound(phone_number)
+          : planStep(current, before, { replace: options.replace, ours: after }),
+      );
+    }
   } else {
     const target =
       options.target.kind === 'stack'
