@@ -271,6 +271,8 @@ describe('one run at a time', () => {
         lease_until: { N: String(NOW + 55_000) },
         expires_at: { N: String((NOW + 55_000) / 1000) },
       },
+      // Another run's lease is over when it ends before now, by the run's own clock.
+      ExpressionAttributeValues: { ':number': { S: 'N' }, ':now': { N: String(NOW) } },
     });
     const owner = (commands[0]?.input as { Item?: { owner?: { S?: string } } } | undefined)?.Item?.owner?.S;
     expect(commands.at(-1)?.input).toMatchObject({
