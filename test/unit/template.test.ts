@@ -557,6 +557,33 @@ describe('sam-template.yaml parameters', () => {
   ])('MetricsNamespace %j is a CloudWatch namespace: %s', (value, valid) => {
     expect(parameterAccepts('MetricsNamespace', value)).toBe(valid);
   });
+
+  // Read by CloudFormation only: Lambda takes whole numbers, and a Number parameter would let 1.5 through to a
+  // deployment that fails half-way.
+  describe.each(['ReservedConcurrency', 'ProvisionedConcurrency'])('%s', (name) => {
+    const condition = { ReservedConcurrency: 'ReserveConcurrency', ProvisionedConcurrency: 'ProvisionConcurrency' }[
+      name
+    ] as string;
+
+    it.each(['0', '1', '250', '999999999'])('takes %j', (value) => {
+      expect(parameterAccepts(name, value)).toBe(true);
+    });
+
+    it.each(['1.5', '0.0', '-1', '', ' 1', '1e3', 'ten', '1000000000'])('refuses %j at deploy time', (value) => {
+      expect(parameterAccepts(name, value)).toBe(false);
+    });
+
+    // "00" would not equal "0": the function would then reserve (or provision) zero, and reserving zero stops it.
+    it.each(['00', '01'])('refuses %j, a leading zero its condition would not read as 0', (value) => {
+      expect(parameterAccepts(name, value)).toBe(false);
+    });
+
+    it('applies only when above 0', () => {
+      expect(resolveValue(template, { Condition: condition })).toBe(false);
+      expect(resolveValue(template, { Condition: condition }, { [name]: '0' })).toBe(false);
+      expect(resolveValue(template, { Condition: condition }, { [name]: '1' })).toBe(true);
+    });
+  });
 });
 
 /** Lists of addresses and ranges, mostly well formed, with the separators people type. */
