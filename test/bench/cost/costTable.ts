@@ -38,6 +38,8 @@ export interface Lever {
 
 export interface CostReport {
   memoryMb: number;
+  /** Distinct metrics the webhooks' decision lines can create, and the config sync's record. */
+  distinctMetrics: { webhooks: number; sync: number };
   measured: { memory: MeasuredRequest; table: MeasuredRequest; cold: MeasuredRequest; sync: MeasuredRequest };
   itemBytes: number;
   syncSecretReads: number;
@@ -106,6 +108,8 @@ export function formatCost(report: CostReport): string {
     ),
     `  a number's item is ${bytes(report.itemBytes)}: a GetItem reads half a unit, a write writes ${Math.ceil(report.itemBytes / 1024)}, the sync's Scan ` +
       `${Math.ceil((NUMBERS * report.itemBytes) / 4096) / 2} units a run`,
+    `metrics: the decision lines of both webhooks can create ${report.distinctMetrics.webhooks} distinct metrics, the sync's ` +
+      `record ${report.distinctMetrics.sync}; each is billed for the hours it gets data (metric-hours below)`,
     `assumed: ${NUMBERS} numbers called alike; contacts in ${OPEN_HOURS_PER_DAY} hours a day, every day (Poisson); ${shares}; ` +
       `an environment reclaimed after ${IDLE_RECLAIM_MS / 60_000} min idle, ${MAX_LIFETIME_MS / 3_600_000} h at most`,
     `settings: MemoryCacheSeconds ${settings.memoryCacheSeconds}, ApiKeyRefreshSeconds ${settings.apiKeyRefreshSeconds}, ` +

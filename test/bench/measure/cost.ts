@@ -28,6 +28,7 @@ import {
   syncRenewalMs,
 } from '../cost/costModel';
 import type { CostReport, Lever, MeasuredRequest, Scenario } from '../cost/costTable';
+import { distinctDecisionMetrics } from '../cost/metrics';
 import { PRICES } from '../cost/prices';
 import { type RouterSettings, type SimulatedMonth, simulateTraffic } from '../cost/traffic';
 import { RTT_MS, SECRET_ARN } from '../network/modelledNetwork';
@@ -54,6 +55,8 @@ export interface CostSizing {
 const NO_MEMORY = { MEMORY_CACHE_SECONDS: '0' };
 const SYNC_TABLE = 'retell-router-bench-sync';
 const HOUR_MS = 3_600_000;
+/** SyncFailures, SyncWritten, SyncUnchanged, SyncRemoved, SyncInvalid, SyncDuration (lib/observability/syncRecord.ts). */
+const SYNC_METRICS = 6;
 
 /** What the template deploys that the model needs: memory, the router's and sync's settings, alarms, dashboards. */
 interface Deployment {
@@ -144,12 +147,20 @@ export async function costReport(bench: Bench, sizing: CostSizing): Promise<Cost
       settings: { configTtlMs: 15 * minute, syncPeriodMs: 5 * minute },
     }),
     await lever('ApiKeyRefreshSeconds 3600', { settings: { apiKeyRefreshMs: HOUR_MS } }),
-    await lever('no dashboard', { deployment: { dashboards: 0 } }),
-    await lever('no alarms', { deployment: { alarmMetrics: 0 } }),
+    await lever('without the dashboard', { deployment: { dashboards: 0 } }),
+    await lever(`without the ${deployment.alarmMetrics} alarms`, { deployment: { alarmMetrics: 0 } }),
   ];
 
   return {
     memoryMb: deployment.memoryMb,
+    // Both webhook functions' decision lines; the sync's record names six metrics under its function.
+    distinctMetrics: {
+      webhooks: distinctDecisionMetrics(
+        ['InboundCallFunction', 'InboundSmsFunction'],
+        deployment.settings.metricsNamespace,
+      ),
+      sync: SYNC_METRICS,
+    },
     measured: requests(measured, deployment.memoryMb),
     itemBytes: itemBytes(),
     syncSecretReads: measured.syncSecretReads,
@@ -235,8 +246,8 @@ function costInputs(measured: Measured, deployment: Deployment, settings: Settin
       logBytesPerRun: priced.sync.logBytes,
       secretReadsPerRun: measured.syncSecretReads,
       renewals: NUMBERS * (monthMs / syncRenewalMs(settings.configTtlMs, settings.syncPeriodMs)),
-      // SyncFailures, SyncWritten, SyncUnchanged, SyncRemoved, SyncInvalid and SyncDuration, sent every run.
-      metricHours: 6 * MONTH_HOURS,
+      // Sent every run, so in every hour.
+      metricHours: SYNC_METRICS * MONTH_HOURS,
     },
     logRetentionDays: deployment.logRetentionDays,
     alarmMetrics: deployment.alarmMetrics,
