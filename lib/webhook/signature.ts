@@ -29,11 +29,12 @@ export interface SignatureHeader {
  * test/unit/webhook/signature.property.test.ts holds this to the SDK's pattern for any text.
  */
 export function parseSignatureHeader(header: string): SignatureHeader {
-  // The digest ends the header, so its comma sits before `d=` and the 64 digits.
+  // The digest ends the header, so its comma sits before `d=` and the 64 digits; `v=` and a digit come before it.
   const comma = header.length - DIGEST_HEX - 3;
   const parts =
     comma > 2 &&
-    timestampDigitsEnd(header) === comma &&
+    isPartName(header, 0, 0x76) &&
+    isDigits(header, 2, comma) &&
     header.charCodeAt(comma) === 0x2c &&
     isPartName(header, comma + 1, 0x64);
   const digest = parts ? Buffer.from(header.slice(comma + 3), 'hex') : undefined;
@@ -47,12 +48,13 @@ export function parseSignatureHeader(header: string): SignatureHeader {
   return { timestamp, digest };
 }
 
-/** Where the digits after a leading `v=` end (at least one of them), or -1 without that start. */
-function timestampDigitsEnd(header: string): number {
-  if (!isPartName(header, 0, 0x76)) return -1;
-  let end = 2;
-  for (let c = header.charCodeAt(end); c >= 0x30 && c <= 0x39; c = header.charCodeAt(++end));
-  return end > 2 ? end : -1;
+/** Whether `header` holds only the ASCII digits 0-9 (`\d` without the `u` flag) from `start` up to `end`. */
+function isDigits(header: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = header.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }
 
 /**
