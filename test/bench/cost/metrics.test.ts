@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { distinctDecisionMetrics } from './metrics';
 
 describe('distinctDecisionMetrics', () => {
-  it('counts, per webhook function, Requests and Latency for 7 kind and outcome pairs, 3 health metrics, and ConfigLookups for 4 sources', () => {
+  it('counts, per webhook function, Requests and Latency for 7 kind and outcome pairs, 5 counters, and ConfigLookups for 4 sources', () => {
     // (call_inbound, chat_inbound) × (override, reject, passthrough) + (unknown, refused) = 7 pairs × 2 metrics = 14;
-    // FailOpen, SignatureRefusals, ColdStarts = 3; ConfigLookups × memory, dynamodb, retell, stale = 4: 21 a function.
-    expect(distinctDecisionMetrics(['InboundCall'], 'RetellRouter')).toBe(21);
-    expect(distinctDecisionMetrics(['InboundCall', 'InboundSms'], 'RetellRouter')).toBe(42);
+    // FailOpen, SignatureRefusals, ColdStarts, PolicyUnavailable, PolicyMalformed = 5; ConfigLookups × memory,
+    // dynamodb, retell, stale = 4: 23 a function.
+    expect(distinctDecisionMetrics(['InboundCall'], 'RetellRouter')).toBe(23);
+    expect(distinctDecisionMetrics(['InboundCall', 'InboundSms'], 'RetellRouter')).toBe(46);
   });
 });

@@ -21,7 +21,10 @@ const REFUSALS: Reason[] = [
   'internal_error',
 ];
 
-/** Every decision a webhook can record: refusals before the event is read, and each kind's decisions after. */
+/**
+ * Every decision a webhook can record: refusals before the event is read, and each kind's decisions after, with a
+ * routing policy's lookup failing or malformed (counters a line carries only when they are 1).
+ */
 function decisions(): DecisionFacts[] {
   const base = { toNumber: '+14155550100', durationMs: 1, statusCode: 200 };
   const facts: DecisionFacts[] = REFUSALS.map((reason) => ({
@@ -44,6 +47,13 @@ function decisions(): DecisionFacts[] {
       for (const configSource of looked ? SOURCES : [undefined])
         facts.push({ ...base, kind, outcome, reason, configSource });
     }
+    facts.push({
+      ...base,
+      kind,
+      outcome: 'override',
+      reason: 'routed',
+      policyHealth: { unavailable: true, malformed: true },
+    });
   }
   return facts;
 }
@@ -57,6 +67,8 @@ export function distinctDecisionMetrics(functionNames: readonly string[], namesp
     for (const facts of decisions()) {
       recorder.write(logger, { requestId: 'r', functionName, coldStart: false }, facts, 0);
     }
+    // A container's first request.
+    recorder.write(logger, { requestId: 'r', functionName, coldStart: true }, decisions()[0] as DecisionFacts, 0);
   }
   const metrics = new Set<string>();
   for (const line of lines) {

@@ -75,6 +75,12 @@ function expected(facts: DecisionFacts, context: RequestContext, debug: boolean,
   const durationMs = Math.round(facts.durationMs * 1000) / 1000;
   const lookup = facts.configSource !== undefined;
   const health = facts.policyHealth;
+  const counters =
+    facts.reason === 'config_unavailable' ||
+    facts.reason === 'invalid_signature' ||
+    context.coldStart ||
+    health?.unavailable === true ||
+    health?.malformed === true;
   return JSON.parse(
     JSON.stringify({
       request_id: context.requestId,
@@ -101,13 +107,14 @@ function expected(facts: DecisionFacts, context: RequestContext, debug: boolean,
       status_code: facts.statusCode,
       Requests: 1,
       Latency: durationMs,
-      FailOpen: facts.reason === 'config_unavailable' ? 1 : 0,
-      SignatureRefusals: facts.reason === 'invalid_signature' ? 1 : 0,
-      ColdStarts: context.coldStart ? 1 : 0,
       ConfigLookups: lookup ? 1 : undefined,
-      PolicyUnavailable: health === undefined ? undefined : Number(health.unavailable),
-      PolicyMalformed: health === undefined ? undefined : Number(health.malformed),
-      _aws: { Timestamp: timestamp, directives: 2 + (lookup ? 1 : 0) + (health === undefined ? 0 : 1) },
+      // Counters of rare events only where they are 1, each with its metric in one more directive.
+      FailOpen: facts.reason === 'config_unavailable' ? 1 : undefined,
+      SignatureRefusals: facts.reason === 'invalid_signature' ? 1 : undefined,
+      ColdStarts: context.coldStart ? 1 : undefined,
+      PolicyUnavailable: health?.unavailable ? 1 : undefined,
+      PolicyMalformed: health?.malformed ? 1 : undefined,
+      _aws: { Timestamp: timestamp, directives: 1 + (lookup ? 1 : 0) + (counters ? 1 : 0) },
     }),
   );
 }
