@@ -46,8 +46,11 @@ export interface DecisionFacts {
   callerCountry?: string | null | undefined;
   agent?: Agent | undefined;
   assignment?: 'random' | 'sticky' | undefined;
-  /** The number's experiment and the arm it assigned, when the experiment chose the agent. */
-  experiment?: { name: string; arm: string } | undefined;
+  /**
+   * The number's experiment and the arm it assigned, when the experiment chose the agent: `members` is
+   * `"experiment_name":…,"experiment_arm":…`, the two as JSON members (lib/policy/compiledPolicy.ts).
+   */
+  experiment?: { members: string } | undefined;
   /**
    * The policy lookup's health, when policies are on and the request was looked up: `unavailable` when the table
    * failed with nothing cached (metric PolicyUnavailable), `malformed` when the read found an item that does not check
@@ -117,9 +120,7 @@ export class DecisionRecorder {
     }
     if (facts.assignment !== undefined) line += `,"assignment":"${facts.assignment}"`;
     const { experiment, policyHealth } = facts;
-    if (experiment !== undefined) {
-      line += `,"experiment_name":${JSON.stringify(experiment.name)},"experiment_arm":${JSON.stringify(experiment.arm)}`;
-    }
+    if (experiment !== undefined) line += `,${experiment.members}`;
     if (configSource !== undefined) line += `,"config_source":"${configSource}"`;
     if (facts.configAgeMs !== undefined) line += `,"config_age_ms":${number(facts.configAgeMs)}`;
     line += `,"duration_ms":${number(durationMs)}`;

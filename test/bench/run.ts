@@ -8,7 +8,18 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Bench } from './bench';
 import { BENCH_DIR, buildBundles } from './bundles';
-import { AGENT_COUNTS, FRONT_DESK, withAgents } from './configs';
+import {
+  AGENT_COUNTS,
+  FRONT_DESK,
+  FULL_POLICY,
+  FULL_POLICY_DESK,
+  frontDeskAt,
+  STICKY_POLICY,
+  STICKY_POLICY_DESK,
+  TYPICAL_POLICY,
+  TYPICAL_POLICY_DESK,
+  withAgents,
+} from './configs';
 import { type CostReport, formatCost } from './cost/costTable';
 import { agentGrowthRows } from './measure/agents';
 import { bundleSizeRows } from './measure/bundleSize';
@@ -16,6 +27,7 @@ import { coldStartRows, modelledColdStartRows } from './measure/coldStart';
 import { costReport } from './measure/cost';
 import { decisionLineRows } from './measure/decisionLine';
 import { heapRows } from './measure/heap';
+import { policyRows } from './measure/policy';
 import { dynamoRows, retellRows } from './measure/tiers';
 import { warmRows } from './measure/warm';
 import { formatReport, type Report, type Row, writeReport } from './report';
@@ -31,6 +43,7 @@ const STEP_IDS = [
   'dynamodb',
   'retell',
   'agents',
+  'policy',
   'memory',
   'cost',
 ] as const;
@@ -143,6 +156,11 @@ const steps: [StepId, string, () => Row[] | Promise<Row[]>][] = [
   ['dynamodb', `config in DynamoDB, ${SIZES.dynamodb.iterations} calls each`, () => dynamoRows(bench, SIZES.dynamodb)],
   ['retell', `config only at Retell, ${SIZES.retell.iterations} calls each`, () => retellRows(bench, SIZES.retell)],
   ['agents', `agents per number, ${SIZES.agents.iterations} calls each`, () => agentGrowthRows(bench, SIZES.agents)],
+  [
+    'policy',
+    `routing policies, ${SIZES.warm.iterations} warm and ${SIZES.dynamodb.iterations} table calls each`,
+    () => policyRows(bench, { warm: SIZES.warm, dynamodb: SIZES.dynamodb }),
+  ],
   ['memory', `memory tier, ${SIZES.heapNumbers} numbers`, () => heapRows(bench, SIZES.heapNumbers)],
   [
     'cost',
@@ -156,7 +174,14 @@ const steps: [StepId, string, () => Row[] | Promise<Row[]>][] = [
 let cost: CostReport | undefined;
 const rows: Row[] = [];
 try {
-  await world.store([FRONT_DESK, ...AGENT_COUNTS.map(withAgents)]);
+  await world.store([
+    FRONT_DESK,
+    ...AGENT_COUNTS.map(withAgents),
+    frontDeskAt(FULL_POLICY_DESK),
+    frontDeskAt(TYPICAL_POLICY_DESK),
+    frontDeskAt(STICKY_POLICY_DESK),
+  ]);
+  await world.storePolicies([FULL_POLICY, STICKY_POLICY, TYPICAL_POLICY]);
   for (const [id, what, measure] of steps) {
     if (only !== undefined && !only.includes(id)) continue;
     console.error(`· ${what} (at ${elapsed()})`);

@@ -10,6 +10,7 @@ import {
   type Reason,
 } from '../../../lib/observability/decisionRecord';
 import type { RequestContext } from '../../../lib/observability/requestContext';
+import { experimentMembers } from '../../../lib/policy/compiledPolicy';
 import { emfProblems } from '../../support/emf';
 
 const REASONS: Reason[] = [
@@ -40,30 +41,40 @@ const anyNumber = fc.oneof(
   fc.constantFrom(0, -0, 1e21, 1e-7, Number.MAX_SAFE_INTEGER),
 );
 
-const facts: fc.Arbitrary<DecisionFacts> = fc.record({
-  kind: fc.constantFrom('call_inbound', 'chat_inbound', 'unknown'),
-  toNumber: optional(anyText),
-  fromNumber: optional(anyText),
-  outcome: fc.constantFrom(...OUTCOMES),
-  reason: fc.constantFrom(...REASONS),
-  routingRule: optional(
-    fc.constantFrom('blocked_caller', 'allowed_countries', 'after_hours', 'pinned', 'experiment', 'weighted'),
-  ),
-  policyVersion: optional(fc.integer({ min: 1, max: 2 ** 40 })),
-  businessHours: optional(fc.constantFrom('open', 'closed')),
-  callerCountry: optional(fc.option(anyText, { nil: null })),
-  agent: optional(
-    fc.record({ agentId: anyText, agentVersion: fc.oneof(fc.integer(), anyText) }, { requiredKeys: ['agentId'] }),
-  ),
-  assignment: optional(fc.constantFrom('random', 'sticky')),
-  experiment: optional(fc.record({ name: anyText, arm: anyText })),
-  policyHealth: optional(fc.record({ unavailable: fc.boolean(), malformed: fc.boolean() })),
-  configSource: optional(fc.constantFrom('memory', 'dynamodb', 'retell', 'stale')),
-  configAgeMs: optional(anyNumber),
-  durationMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
-  sourceIp: optional(anyText),
-  statusCode: fc.constantFrom(200, 400, 401, 403, 405, 413, 500),
-});
+const facts: fc.Arbitrary<DecisionFacts & { experiment?: { name: string; arm: string; members: string } | undefined }> =
+  fc.record({
+    kind: fc.constantFrom('call_inbound', 'chat_inbound', 'unknown'),
+    toNumber: optional(anyText),
+    fromNumber: optional(anyText),
+    outcome: fc.constantFrom(...OUTCOMES),
+    reason: fc.constantFrom(...REASONS),
+    routingRule: optional(
+      fc.constantFrom('blocked_caller', 'allowed_countries', 'after_hours', 'pinned', 'experiment', 'weighted'),
+    ),
+    policyVersion: optional(fc.integer({ min: 1, max: 2 ** 40 })),
+    businessHours: optional(fc.constantFrom('open', 'closed')),
+    callerCountry: optional(fc.option(anyText, { nil: null })),
+    agent: optional(
+      fc.record({ agentId: anyText, agentVersion: fc.oneof(fc.integer(), anyText) }, { requiredKeys: ['agentId'] }),
+    ),
+    assignment: optional(fc.constantFrom('random', 'sticky')),
+    experiment: optional(
+      fc.record({ name: anyText, arm: anyText }).map(({ name, arm }) => ({
+        name,
+        arm,
+        members: experimentMembers(
+          { name, assignment: { mode: 'random', salt: name }, control: undefined, members: new Map() },
+          arm,
+        ),
+      })),
+    ),
+    policyHealth: optional(fc.record({ unavailable: fc.boolean(), malformed: fc.boolean() })),
+    configSource: optional(fc.constantFrom('memory', 'dynamodb', 'retell', 'stale')),
+    configAgeMs: optional(anyNumber),
+    durationMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
+    sourceIp: optional(anyText),
+    statusCode: fc.constantFrom(200, 400, 401, 403, 405, 413, 500),
+  });
 const context: fc.Arbitrary<RequestContext> = fc.record({
   requestId: anyText,
   functionName: anyText,
@@ -71,7 +82,12 @@ const context: fc.Arbitrary<RequestContext> = fc.record({
 });
 
 /** The record as an object, serialised the plain way: what the text must equal (with the count of directives). */
-function expected(facts: DecisionFacts, context: RequestContext, debug: boolean, timestamp: number) {
+function expected(
+  facts: DecisionFacts & { experiment?: { name: string; arm: string } | undefined },
+  context: RequestContext,
+  debug: boolean,
+  timestamp: number,
+) {
   const durationMs = Math.round(facts.durationMs * 1000) / 1000;
   const lookup = facts.configSource !== undefined;
   const health = facts.policyHealth;

@@ -181,16 +181,22 @@ describe("routeContact: the number's experiment", () => {
   it('names the arm it chose: the agent id, with @version when two entries share the id', () => {
     const experiment = policy({ experiment: { name: 'greeting', assignment: 'random' } });
     const arms = [0, 0.6, 0.9].map((u) => route(plan, experiment, SAN_FRANCISCO, draws(u)).experiment);
-    expect(arms).toStrictEqual([
+    expect(arms).toMatchObject([
       { name: 'greeting', arm: 'agent_a@2', assignment: 'random' },
       { name: 'greeting', arm: 'agent_a@3', assignment: 'random' },
       { name: 'greeting', arm: 'agent_b', assignment: 'random' },
+    ]);
+    // The two as JSON members, as the answer and the decision line write them.
+    expect(arms.map((arm) => JSON.parse(`{${arm?.members}}`))).toStrictEqual([
+      { experiment_name: 'greeting', experiment_arm: 'agent_a@2' },
+      { experiment_name: 'greeting', experiment_arm: 'agent_a@3' },
+      { experiment_name: 'greeting', experiment_arm: 'agent_b' },
     ]);
   });
 
   it('draws at random for a caller sticky assignment cannot tell apart, and says so', () => {
     const sticky = policy({ experiment: { name: 'greeting', assignment: 'sticky' } });
-    expect(route(plan, sticky, 'anonymous', draws(0.9)).experiment).toStrictEqual({
+    expect(route(plan, sticky, 'anonymous', draws(0.9)).experiment).toMatchObject({
       name: 'greeting',
       arm: 'agent_b',
       assignment: 'random',
