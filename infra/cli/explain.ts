@@ -14,7 +14,7 @@ import type { InboundExplanation } from '../../lib/webhook/inboundExplanation';
 import { startLocalBackends } from '../local/demo';
 import { argumentsOrExit, type Parsed } from './arguments';
 
-const USAGE = 'usage: npm run explain -- --to <E.164 number> --from <caller> [--sms] [--json]';
+const USAGE = 'usage: npm run explain -- --to <E.164 number> --from <caller> [--sms] [--at <instant>] [--json]';
 const HELP = `${USAGE}
 
 Runs the webhook's own config lookup and routing decision for one contact and shows why it gets its answer: where
@@ -29,6 +29,8 @@ ASSIGNMENT_SALT, ROUTER_SEED and the cache settings apply as in the functions.
   --to <number>     the called Retell number, E.164
   --from <caller>   the caller ID as Retell would send it: E.164, or anything else (anonymous, sip:…, "")
   --sms             an inbound SMS (chat_inbound) instead of a call
+  --at <instant>    explain the contact at this ISO 8601 instant (2026-12-24T18:00:00Z) instead of now: the
+                    routing policy's hours are evaluated then; the config and policy are read now
   --json            print one JSON object instead of text
   --help            this text`;
 
@@ -61,6 +63,20 @@ export interface ExplanationJson {
   assigned_agent_id: string | null;
   assigned_agent_version?: number | string;
   warnings: readonly string[];
+  /** The instant explained, ISO 8601 UTC. */
+  at: string;
+  /** What the policy lookup found: `off` without POLICY_TABLE_NAME. */
+  policy_status: 'found' | 'none' | 'unavailable' | 'off';
+  /** The decision line's routing_rule: the rule that decided, or the one reached without a config; null without. */
+  routing_rule: string | null;
+  /** The version of the routing policy that applied; null without one. */
+  policy_version: number | null;
+  /** `open` or `closed` at `at`; null without a schedule (no policy, or one without hours: always open). */
+  business_hours: 'open' | 'closed' | null;
+  /** When open/closed next changes, ISO 8601 UTC; null without a schedule, or when it never changes. */
+  next_change: string | null;
+  /** The dynamic variables the answer carries; null for none. */
+  dynamic_variables: Readonly<Record<string, string>> | null;
 }
 
 /** The explanation as `--json` prints it. */
@@ -82,7 +98,7 @@ export function explanationJson(explanation: InboundExplanation): ExplanationJso
     country_allowed: routing?.countryAllowed ?? true,
     assignment: explanation.assignment.mode,
     assignment_salt: explanation.assignment.salt,
-    caller_assignment: routing?.countryAllowed ? routing.callerAssignment : null,
+    caller_assignment: drawn(explanation) ? (routing?.callerAssignment ?? null) : null,
     candidates: (routing?.candidates ?? []).map(({ agent, weight, probability }) => ({
       agent_id: agent.agentId,
       ...(agent.agentVersion === undefined ? {} : { agent_version: agent.agentVersion }),
@@ -92,7 +108,20 @@ export function explanationJson(explanation: InboundExplanation): ExplanationJso
     assigned_agent_id: assigned?.agentId ?? null,
     ...(assigned?.agentVersion === undefined ? {} : { assigned_agent_version: assigned.agentVersion }),
     warnings: explanation.warnings,
+    at: new Date(explanation.at).toISOString(),
+    policy_status: explanation.policyLookup.status,
+    routing_rule: explanation.routingRule ?? null,
+    policy_version: explanation.policy?.version ?? null,
+    business_hours: explanation.schedule === undefined ? null : explanation.schedule.open ? 'open' : 'closed',
+    next_change:
+      explanation.schedule?.nextChange == null ? null : new Date(explanation.schedule.nextChange).toISOString(),
+    dynamic_variables: explanation.dynamicVariables ?? null,
   };
+}
+
+/** Whether the agent comes from the number's weighted list (the weighted choice or the experiment), or none does. */
+function drawn({ routing, routingRule }: InboundExplanation): boolean {
+  return routing?.countryAllowed === true && (routingRule === 'weighted' || routingRule === 'experiment');
 }
 
 const SOURCES: Readonly<Record<ConfigSource, string>> = {
@@ -127,8 +156,17 @@ export function describeExplanation(explanation: InboundExplanation): string {
       lines.push(['modified', `last_modification_timestamp ${modified} (${new Date(modified).toISOString()})`]);
     }
   }
+  lines.push(...policyLines(explanation));
   const salt = assignment.mode === 'sticky' ? `, ASSIGNMENT_SALT ${JSON.stringify(assignment.salt)}` : '';
-  lines.push(['assignment', `${assignment.mode} (AGENT_ASSIGNMENT)${salt}`]);
+  const experiment = explanation.policy?.experiment;
+  lines.push(
+    experiment === undefined
+      ? ['assignment', `${assignment.mode} (AGENT_ASSIGNMENT)${salt}`]
+      : [
+          'assignment',
+          `${experiment.assignment.mode} (the experiment ${JSON.stringify(experiment.name)}, salt ${JSON.stringify(experiment.assignment.salt)})`,
+        ],
+  );
   if (routing !== undefined) {
     const country = routing.callerCountry === null ? 'of unknown country' : `from ${routing.callerCountry}`;
     lines.push([
@@ -163,8 +201,16 @@ export function describeExplanation(explanation: InboundExplanation): string {
   return lines.map(([label, text]) => `${label.padEnd(width)}${text}`).join('\n');
 }
 
-function callerLine(routing: RoutingExplanation, { assignment, fromNumber }: InboundExplanation): string {
+function callerLine(routing: RoutingExplanation, explanation: InboundExplanation): string {
+  const { fromNumber, routingRule } = explanation;
+  const { decision } = routing;
+  const assignment = explanation.policy?.experiment?.assignment ?? explanation.assignment;
+  if (routingRule === 'blocked_caller') return 'blocked (blocked_callers): rejected before any agent is assigned';
   if (!routing.countryAllowed) return 'rejected before any agent is assigned';
+  if (routingRule === 'after_hours') return 'closed: the after-hours action decides, not the list above';
+  if (routingRule === 'pinned' && decision.action === 'override') {
+    return `pinned (pinned_callers): ${agentName(decision.agent)} on every call while open, with no draw`;
+  }
   if (routing.candidates.length === 0) return "no agent to assign: Retell proceeds with the number's own agents";
   if (routing.assignedAgent !== undefined) {
     return `sticky: ${agentName(routing.assignedAgent)} on every call, while the list and the salt stay the same`;
@@ -174,6 +220,80 @@ function callerLine(routing: RoutingExplanation, { assignment, fromNumber }: Inb
     return `random draw: ${callerName(fromNumber)} is not an E.164 number, so sticky assignment cannot tell this caller from the next; ${draw}`;
   }
   return `random: drawn by weight per call; ${draw}`;
+}
+
+/** What the number's routing policy says of this contact: the policy, its hours at the instant, the rule applied. */
+function policyLines(explanation: InboundExplanation): [string, string][] {
+  const { policyLookup, policy, schedule, routingRule, at } = explanation;
+  const lines: [string, string][] = [];
+  switch (policyLookup.status) {
+    case 'off':
+      return lines;
+    case 'unavailable':
+      lines.push(['policy', 'unavailable: the policy table failed and none is cached; the webhook routes without one']);
+      break;
+    case 'none':
+      lines.push([
+        'policy',
+        `none${policyLookup.malformed ? ' applied: the stored one is malformed (see the log)' : ''}`,
+      ]);
+      break;
+    case 'found': {
+      const kinds = [...policyLookup.policy.appliesTo].map((kind) => (kind === 'call_inbound' ? 'calls' : 'SMS'));
+      const applies = policy === undefined ? `, which covers ${kinds.join(' and ')} only: not applied` : '';
+      lines.push([
+        'policy',
+        `version ${policyLookup.policy.version} (${POLICY_SOURCES[policyLookup.source]})${applies}`,
+      ]);
+    }
+  }
+  lines.push(['at', `${new Date(at).toISOString()}`]);
+  if (schedule !== undefined) {
+    lines.push(['hours', schedule.summary]);
+    lines.push(['', `${schedule.because}; local time ${schedule.localTime}`]);
+  }
+  if (routingRule !== undefined && policy !== undefined) lines.push(['rule', ruleLine(explanation)]);
+  if (explanation.dynamicVariables !== undefined) {
+    lines.push(['variables', JSON.stringify(explanation.dynamicVariables)]);
+  }
+  return lines;
+}
+
+const POLICY_SOURCES = {
+  memory: "this process's memory",
+  dynamodb: 'the policy table',
+  stale: 'read before: the table failed, or its item is malformed',
+} as const;
+
+/** Why the rule that decided applies: the policy's field and what it holds for this contact. */
+function ruleLine({ routingRule, policy, fromNumber, experiment, routing }: InboundExplanation): string {
+  const document = (policy as NonNullable<InboundExplanation['policy']>).document;
+  switch (routingRule) {
+    case 'blocked_caller': {
+      const entry = (document.blocked_callers ?? []).find((blocked) =>
+        blocked.endsWith('*') ? fromNumber?.startsWith(blocked.slice(0, -1)) : blocked === fromNumber,
+      );
+      return `blocked_caller: ${JSON.stringify(entry)} in blocked_callers matches the caller, rejected open or closed`;
+    }
+    case 'allowed_countries':
+      return "allowed_countries: Retell's country list does not hold the caller's country";
+    case 'after_hours': {
+      const action = document.after_hours;
+      const what =
+        action?.action === 'agents'
+          ? `agents ${action.agents.map((agent) => agent.agent_id).join(', ')}`
+          : (action?.action ?? 'passthrough');
+      return `after_hours: closed, so the after-hours action applies (${what})`;
+    }
+    case 'pinned':
+      return 'pinned: pinned_callers names this caller, and the number is open';
+    case 'experiment':
+      return experiment === undefined
+        ? `experiment ${JSON.stringify(document.experiment?.name)}: no agent drawn (no config, or no agent for the kind)`
+        : `experiment ${JSON.stringify(experiment.name)}: arm ${experiment.arm} (${experiment.assignment})`;
+    default:
+      return routing === undefined ? 'weighted: no config to draw from' : "weighted: the number's weighted list";
+  }
 }
 
 /** The caller ID as given: quoted when it is not an E.164 number, so an empty one shows. */
@@ -200,6 +320,7 @@ export async function explainContact(
   kind: InboundKind,
   toNumber: string,
   fromNumber: string | undefined,
+  at?: number,
 ): Promise<InboundExplanation> {
   const backends = await startLocalBackends(env);
   // The AWS SDK reads the endpoint, region and credentials from process.env, as in Lambda.
@@ -210,7 +331,7 @@ export async function explainContact(
       { ...env, ...backends.env },
       { logger: createLogger('warn', (_level, line) => process.stderr.write(`${line}\n`)) },
     );
-    return await app.explain(kind, toNumber, fromNumber);
+    return await app.explain(kind, toNumber, fromNumber, at);
   } finally {
     for (const [name, value] of Object.entries(previous)) {
       if (value === undefined) delete process.env[name];
@@ -225,11 +346,16 @@ interface Arguments {
   to: string;
   from: string;
   json: boolean;
+  /** `--at`, epoch ms; undefined for now. */
+  at: number | undefined;
 }
+
+/** An ISO 8601 instant with a UTC designator or an offset, as the policy's `manual.until` is written. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** The arguments, or a message that says what is wrong with them. */
 export function parseArguments(argv: string[]): Parsed<Arguments> {
-  let values: { to?: string; from?: string; sms?: boolean; json?: boolean; help?: boolean };
+  let values: { to?: string; from?: string; sms?: boolean; json?: boolean; at?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -238,6 +364,7 @@ export function parseArguments(argv: string[]): Parsed<Arguments> {
         from: { type: 'string' },
         sms: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        at: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -247,6 +374,12 @@ export function parseArguments(argv: string[]): Parsed<Arguments> {
   }
   if (values.help) return 'help';
   if (values.to === undefined || values.from === undefined) return { error: 'give both --to and --from' };
+  const at = values.at === undefined ? undefined : Date.parse(values.at);
+  if (values.at !== undefined && !(INSTANT.test(values.at) && Number.isFinite(at))) {
+    return {
+      error: `--at must be an ISO 8601 instant with Z or an offset, such as 2026-12-24T18:00:00Z, not ${JSON.stringify(values.at)}`,
+    };
+  }
   if (!E164_PATTERN.test(values.to)) {
     return { error: `--to must be an E.164 number such as +14155550100, not ${JSON.stringify(values.to)}` };
   }
@@ -255,6 +388,7 @@ export function parseArguments(argv: string[]): Parsed<Arguments> {
     to: values.to,
     from: values.from,
     json: values.json ?? false,
+    at,
   };
 }
 
@@ -265,7 +399,7 @@ async function main(): Promise<void> {
   if (parsed === undefined) return;
   let explanation: InboundExplanation;
   try {
-    explanation = await explainContact(process.env, parsed.kind, parsed.to, parsed.from);
+    explanation = await explainContact(process.env, parsed.kind, parsed.to, parsed.from, parsed.at);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exitCode = 1;
