@@ -79,14 +79,13 @@ const DateOverrideSchema = z.union([
   ),
 ]);
 
-const instant = z
-  .string()
-  .check(
-    z.refine(
-      (text) => INSTANT_PATTERN.test(text) && Number.isFinite(Date.parse(text)),
-      'must be an ISO 8601 instant with Z or an offset, such as 2026-12-24T17:00:00Z',
-    ),
-  );
+const instant = z.string().check(
+  z.refine(
+    // Date.parse rolls a day the month lacks over (2026-02-30T10:00Z is read as 2 March): the date is checked first.
+    (text) => INSTANT_PATTERN.test(text) && isCalendarDate(text.slice(0, 10)) && Number.isFinite(Date.parse(text)),
+    'must be an ISO 8601 instant on a date that exists, with Z or an offset, such as 2026-12-24T17:00:00Z',
+  ),
+);
 
 const agentVersion = z.union([z.number().check(z.int(), z.minimum(0)), z.string().check(z.minLength(1))]);
 const agentId = z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(256));
