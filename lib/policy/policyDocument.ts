@@ -20,13 +20,14 @@ const KNOWN_FIELDS = Object.keys(PolicySchema.def.shape);
  */
 export function parsePolicy(json: unknown): PolicyParse {
   const parsed = PolicySchema.safeParse(json);
-  if (!parsed.success) {
-    const errors = parsed.error.issues.flatMap((issue): PolicyIssue[] =>
+  const prototypeName = prototypeVariable(json);
+  if (!parsed.success || prototypeName.length > 0) {
+    const errors = (parsed.error?.issues ?? []).flatMap((issue): PolicyIssue[] =>
       issue.code === 'unrecognized_keys'
         ? issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: unknownField(issue.path, key) }))
         : [{ path: formatPath(issue.path), message: issueMessage(issue) }],
     );
-    return { ok: false, errors };
+    return { ok: false, errors: [...errors, ...prototypeName] };
   }
   const policy = parsed.data;
   if (policy.time_zone !== undefined) policy.time_zone = canonicalTimeZone(policy.time_zone);
@@ -60,6 +61,17 @@ export function describePolicyIssues(issues: readonly PolicyIssue[]): string {
     .slice(0, 5)
     .map(({ path, message }) => (path === '' ? message : `${path}: ${message}`))
     .join('; ');
+}
+
+/**
+ * zod passes over a record's `__proto__` key (copying it would set the prototype), so a static variable of that name
+ * would vanish in silence: it is refused here, where the JSON as written is at hand.
+ */
+function prototypeVariable(json: unknown): PolicyIssue[] {
+  const variables = (json as { dynamic_variables?: { static?: unknown } } | null)?.dynamic_variables?.static;
+  return typeof variables === 'object' && variables !== null && Object.hasOwn(variables, '__proto__')
+    ? [{ path: 'dynamic_variables.static.__proto__', message: 'invalid name: must not be __proto__' }]
+    : [];
 }
 
 /** A record key's own message is in its nested issues; zod's top one only says the key is invalid. */
