@@ -1,5 +1,6 @@
 // A policy document read from text or JSON: validated by PolicySchema, its time zone made canonical, and every
 // problem reported with its JSON path, as `npm run policy -- check` prints it and the webhook logs it.
+import type * as z from 'zod/mini';
 import { type Policy, PolicySchema } from './policySchema';
 import { canonicalTimeZone } from './timeZone';
 
@@ -22,11 +23,7 @@ export function parsePolicy(json: unknown): PolicyParse {
   const parsed = PolicySchema.safeParse(json);
   const prototypeName = prototypeVariable(json);
   if (!parsed.success || prototypeName.length > 0) {
-    const errors = (parsed.error?.issues ?? []).flatMap((issue): PolicyIssue[] =>
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: unknownField(issue.path, key) }))
-        : [{ path: formatPath(issue.path), message: issueMessage(issue) }],
-    );
+    const errors = (parsed.error?.issues ?? []).flatMap((issue) => policyIssues(issue, []));
     return { ok: false, errors: [...errors, ...prototypeName] };
   }
   const policy = parsed.data;
@@ -74,10 +71,38 @@ function prototypeVariable(json: unknown): PolicyIssue[] {
     : [];
 }
 
-/** A record key's own message is in its nested issues; zod's top one only says the key is invalid. */
-function issueMessage(issue: { code: string; message: string; issues?: readonly { message: string }[] }): string {
-  const nested = issue.code === 'invalid_key' ? issue.issues?.[0]?.message : undefined;
-  return nested === undefined ? issue.message : `invalid name: ${nested}`;
+/** One zod issue as the issues a person can act on, its path under `base` (where a union option's issues sit). */
+function policyIssues(issue: z.core.$ZodIssue, base: readonly PropertyKey[]): PolicyIssue[] {
+  const path = [...base, ...issue.path];
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => ({ path: formatPath([...path, key]), message: unknownField(path, key) }));
+    case 'invalid_key': {
+      // A record key's own message is in its nested issues; zod's top one only says the key is invalid.
+      const nested = issue.issues[0]?.message;
+      return [{ path: formatPath(path), message: nested === undefined ? issue.message : `invalid name: ${nested}` }];
+    }
+    case 'invalid_union': {
+      const option = closestOption(issue.errors);
+      if (option !== undefined) return option.flatMap((nested) => policyIssues(nested, path));
+      break;
+    }
+  }
+  return [{ path: formatPath(path), message: issue.message }];
+}
+
+/**
+ * When no option of a union fits, zod says only "Invalid input", with each option's issues beside it. The option with
+ * the fewest issues is the one the writer meant (`{ "from", "hours" }` lacks a `to`; it is not a `{ "date" }` with a
+ * stray field), so its issues are reported; on a tie there is no telling, and the union's own message stands.
+ */
+function closestOption(options: readonly (readonly z.core.$ZodIssue[])[]): readonly z.core.$ZodIssue[] | undefined {
+  const counts = options.map((issues) =>
+    issues.reduce((sum, issue) => sum + (issue.code === 'unrecognized_keys' ? issue.keys.length : 1), 0),
+  );
+  const fewest = Math.min(...counts);
+  const best = counts.filter((count) => count === fewest);
+  return best.length === 1 ? options[counts.indexOf(fewest)] : undefined;
 }
 
 function unknownField(path: readonly PropertyKey[], key: string): string {

@@ -68,16 +68,19 @@ const overrideFields = {
   hours: DayHoursSchema,
   name: z.optional(z.string().check(z.maxLength(200))),
 };
-const DateOverrideSchema = z.union([
-  z.strictObject({ date, ...overrideFields }),
-  z.strictObject({ from: date, to: date, ...overrideFields }).check(
-    z.refine((range) => range.from <= range.to, { message: 'must not be before from', path: ['to'] }),
-    z.refine((range) => daysBetween(range.from, range.to) < MAX_OVERRIDE_DAYS, {
-      message: `a range covers at most ${MAX_OVERRIDE_DAYS} days`,
-      path: ['to'],
-    }),
-  ),
-]);
+const DateOverrideSchema = z.union(
+  [
+    z.strictObject({ date, ...overrideFields }),
+    z.strictObject({ from: date, to: date, ...overrideFields }).check(
+      z.refine((range) => range.from <= range.to, { message: 'must not be before from', path: ['to'] }),
+      z.refine((range) => daysBetween(range.from, range.to) < MAX_OVERRIDE_DAYS, {
+        message: `a range covers at most ${MAX_OVERRIDE_DAYS} days`,
+        path: ['to'],
+      }),
+    ),
+  ],
+  'must be { "date", "hours" } or { "from", "to", "hours" }, with an optional "name"',
+);
 
 const instant = z.string().check(
   z.refine(
@@ -87,7 +90,10 @@ const instant = z.string().check(
   ),
 );
 
-const agentVersion = z.union([z.number().check(z.int(), z.minimum(0)), z.string().check(z.minLength(1))]);
+const agentVersion = z.union(
+  [z.number().check(z.int(), z.minimum(0)), z.string().check(z.minLength(1))],
+  'must be a version number (0 or more) or a non-empty tag',
+);
 const agentId = z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(256));
 
 /** An entry of a weighted list, as Retell's `inbound_agents`: any positive weight, used proportionally. */
@@ -148,7 +154,7 @@ export const PolicySchema = z
   .strictObject({
     $schema: z.optional(z.string()),
     phone_number: E164,
-    version: z.number().check(z.int(), z.positive('must be a positive integer')),
+    version: z.number().check(z.int('must be a positive integer'), z.positive('must be a positive integer')),
     applies_to: z._default(
       z.array(z.enum(INBOUND_KINDS)).check(
         z.minLength(1, 'must name call_inbound, chat_inbound or both'),
