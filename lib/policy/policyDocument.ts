@@ -12,9 +12,6 @@ export interface PolicyIssue {
 
 export type PolicyParse = { ok: true; policy: Policy } | { ok: false; errors: PolicyIssue[] };
 
-/** Fields of the document, to suggest one for a misspelt name. */
-const KNOWN_FIELDS = Object.keys(PolicySchema.def.shape);
-
 /**
  * Validates `json` (already parsed) as a policy. Unknown fields are errors, one per field, named in the path with the
  * nearest known name suggested (`blocked_caller`: did you mean blocked_callers?). Never throws.
@@ -106,14 +103,58 @@ function closestOption(options: readonly (readonly z.core.$ZodIssue[])[]): reado
 }
 
 function unknownField(path: readonly PropertyKey[], key: string): string {
-  const nearest = path.length === 0 ? closest(key, KNOWN_FIELDS) : undefined;
+  const nearest = closest(key, fieldsAt(path));
   return `unknown field${nearest === undefined ? '' : `: did you mean ${nearest}?`}`;
 }
 
-/** The known name within two edits of `name` (Levenshtein distance), if any; the first of the nearest. */
+/**
+ * The fields the schema knows at `path` (`weekly_hours` → the days; `date_overrides[0]` → the fields of both forms),
+ * read from PolicySchema itself, through optional fields, defaults, lists, records and unions.
+ */
+function fieldsAt(path: readonly PropertyKey[]): string[] {
+  let schemas = branches(PolicySchema);
+  for (const key of path) schemas = schemas.flatMap((schema) => branches(child(schema, key)));
+  return [...new Set(schemas.flatMap((def) => (def.type === 'object' ? Object.keys(def.shape) : [])))];
+}
+
+type Definition = z.core.$ZodTypes['_zod']['def'];
+
+/** The definitions a value of `schema` is checked against, wrappers and unions opened. */
+function branches(schema: z.core.$ZodType | undefined): Definition[] {
+  if (schema === undefined) return [];
+  const def = schema._zod.def as Definition;
+  switch (def.type) {
+    case 'optional':
+    case 'default':
+      return branches(def.innerType);
+    case 'union':
+      return def.options.flatMap(branches);
+    default:
+      return [def];
+  }
+}
+
+/** The schema of `key` inside `def`: an object's field, a list's element, a record's value. */
+function child(def: Definition, key: PropertyKey): z.core.$ZodType | undefined {
+  switch (def.type) {
+    case 'object':
+      return def.shape[key as string];
+    case 'array':
+      return def.element;
+    case 'record':
+      return def.valueType;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The known name nearest to `name` (Levenshtein distance, letter case aside), the first of the nearest: within one edit
+ * for a name of 3 to 5 characters, two from 6 on, so a stray `x` is not taken for `to`.
+ */
 function closest(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
-  let bestDistance = 3;
+  let bestDistance = Math.min(2, Math.floor(name.length / 3)) + 1;
   for (const candidate of known) {
     const distance = editDistance(name.toLowerCase(), candidate);
     if (distance < bestDistance) {
