@@ -149,13 +149,15 @@ function child(def: Definition, key: PropertyKey): z.core.$ZodType | undefined {
 }
 
 /**
- * The known name nearest to `name` (Levenshtein distance, letter case aside), the first of the nearest: within one edit
- * for a name of 3 to 5 characters, two from 6 on, so a stray `x` is not taken for `to`.
+ * The known name nearest to `name` (edit distance, letter case aside), the first of the nearest: within one edit for a
+ * name of 3 to 5 characters, two from 6 on, so a stray `x` is not taken for `to`. Never `name` itself: a field known
+ * only to another form of a union (`agents` beside `"action": "reject"`) is no misspelling.
  */
 function closest(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.min(2, Math.floor(name.length / 3)) + 1;
   for (const candidate of known) {
+    if (candidate === name) continue;
     const distance = editDistance(name.toLowerCase(), candidate);
     if (distance < bestDistance) {
       best = candidate;
@@ -165,15 +167,24 @@ function closest(name: string, known: readonly string[]): string | undefined {
   return best;
 }
 
+/**
+ * Damerau–Levenshtein distance in its optimal string alignment form (Wagner–Fischer's table, plus Damerau's swap of
+ * two neighbours): an insertion, a deletion, a substitution or a swap (`nmae` → `name`) each count one.
+ */
 function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const width = b.length + 1;
+  const table = Array.from({ length: (a.length + 1) * width }, (_, k) =>
+    k < width ? k : k % width === 0 ? k / width : 0,
+  );
+  const at = (i: number, j: number) => table[i * width + j] as number;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
+      let distance = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        distance = Math.min(distance, at(i - 2, j - 2) + 1);
+      }
+      table[i * width + j] = distance;
     }
-    previous = current;
   }
-  return previous[b.length] as number;
+  return at(a.length, b.length);
 }
