@@ -28,11 +28,14 @@ export function parsePolicy(json: unknown): PolicyParse {
   return { ok: true, policy };
 }
 
-/** Parses `text` as JSON, then as a policy; a JSON syntax error is one issue at the root. */
+/**
+ * Parses `text` as JSON, then as a policy; a JSON syntax error is one issue at the root. A leading byte order mark,
+ * as some Windows editors save UTF-8, is passed over (RFC 8259 §8.1 lets a parser ignore it; JSON.parse does not).
+ */
 export function parsePolicyText(text: string): PolicyParse {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
     return { ok: false, errors: [{ path: '', message: `not valid JSON: ${(error as Error).message}` }] };
   }
