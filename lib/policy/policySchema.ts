@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import { E164, E164_PATTERN } from '../retell/schemas';
 import '../zodMessages';
-import { canonicalTimeZone, TimeZoneError } from './timeZone';
+import { canonicalTimeZone, type TimeZoneError } from './timeZone';
 
 /** `HH:MM`, 00:00 to 23:59, local wall-clock time. */
 const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -207,8 +207,8 @@ function checkTimeZone(id: string, ctx: z.core.$RefinementCtx<string>): void {
   try {
     canonicalTimeZone(id);
   } catch (error) {
-    if (!(error instanceof TimeZoneError)) throw error;
-    ctx.issues.push({ code: 'custom', message: error.message, input: id });
+    // Always a TimeZoneError (Intl's own errors are caught inside): its message is the reason.
+    ctx.issues.push({ code: 'custom', message: (error as TimeZoneError).message, input: id });
   }
 }
 
@@ -229,27 +229,34 @@ function checkDocument(policy: Policy, ctx: z.core.$RefinementCtx<Policy>): void
     });
   }
   issues.push(...overlappingOverrides(policy.date_overrides ?? []));
-  issues.push(...repeatedPinnedCallers(policy.pinned_callers ?? []));
+  issues.push(...repeatedPinnedCallers(policy.pinned_callers));
   issues.push(...staticVariableIssues(policy));
   for (const issue of issues) ctx.issues.push({ code: 'custom', input: policy, ...issue });
 }
 
-/** Two overrides covering one date would make that date's hours a guess: each pair is named. */
+/**
+ * Two overrides covering one date would make that date's hours a guess. A sweep in date order meets each override
+ * that starts on or before the end of the furthest-reaching one before it: that pair is reported at the override
+ * listed later, naming the one listed first.
+ */
 function overlappingOverrides(overrides: readonly DateOverride[]): Issue[] {
-  const spans = overrides
-    .map((override, index) => ({ ...dateSpan(override), index }))
-    .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.index - b.index));
+  const spans = overrides.map((override, index) => {
+    const { from, to } = dateSpan(override);
+    return { start: Date.parse(from), end: Date.parse(to), index };
+  });
+  spans.sort((a, b) => a.start - b.start);
   const issues: Issue[] = [];
-  let widest = spans[0];
-  for (const span of spans.slice(1)) {
-    if (widest !== undefined && span.from <= widest.to) {
-      const [first, second] = widest.index < span.index ? [widest, span] : [span, widest];
+  // Ends before every date: the first override overlaps nothing.
+  let widest = { end: Number.NEGATIVE_INFINITY, index: 0 };
+  for (const span of spans) {
+    if (span.start <= widest.end) {
+      const first = Math.min(widest.index, span.index);
       issues.push({
-        message: `overlaps date_overrides[${first.index}] (${describeSpan(first)}): one date, one override`,
-        path: ['date_overrides', second.index],
+        message: `overlaps date_overrides[${first}] (${describeSpan(overrides[first] as DateOverride)}): one date, one override`,
+        path: ['date_overrides', Math.max(widest.index, span.index)],
       });
     }
-    if (widest === undefined || span.to > widest.to) widest = span;
+    if (span.end > widest.end) widest = span;
   }
   return issues;
 }
@@ -259,14 +266,15 @@ export function dateSpan(override: DateOverride): { from: string; to: string } {
   return 'date' in override ? { from: override.date, to: override.date } : { from: override.from, to: override.to };
 }
 
-function describeSpan({ from, to }: { from: string; to: string }): string {
+function describeSpan(override: DateOverride): string {
+  const { from, to } = dateSpan(override);
   return from === to ? from : `${from} to ${to}`;
 }
 
-function repeatedPinnedCallers(pinned: readonly PinnedCaller[]): Issue[] {
+function repeatedPinnedCallers(pinned: readonly PinnedCaller[] | undefined): Issue[] {
   const first = new Map<string, number>();
   const issues: Issue[] = [];
-  pinned.forEach(({ caller }, index) => {
+  pinned?.forEach(({ caller }, index) => {
     const earlier = first.get(caller);
     if (earlier === undefined) first.set(caller, index);
     else issues.push({ message: `pins ${caller} again (pinned_callers[${earlier}])`, path: ['pinned_callers', index] });
@@ -275,7 +283,7 @@ function repeatedPinnedCallers(pinned: readonly PinnedCaller[]): Issue[] {
 }
 
 function staticVariableIssues(policy: Policy): Issue[] {
-  const variables = policy.dynamic_variables?.static;
+  const { static: variables, router } = policy.dynamic_variables ?? {};
   if (variables === undefined) return [];
   const issues: Issue[] = [];
   const names = Object.keys(variables);
@@ -292,7 +300,7 @@ function staticVariableIssues(policy: Policy): Issue[] {
       path: ['dynamic_variables', 'static'],
     });
   }
-  if (policy.dynamic_variables?.router === true) {
+  if (router === true) {
     for (const name of names) {
       if ((ROUTER_VARIABLES as readonly string[]).includes(name)) {
         issues.push({
@@ -305,10 +313,10 @@ function staticVariableIssues(policy: Policy): Issue[] {
   return issues;
 }
 
+/** Whether a `YYYY-MM-DD` date exists: its day is within its month, whose last day is day 0 of the next month. */
 function isCalendarDate(text: string): boolean {
   const [year, month, day] = text.split('-').map(Number) as [number, number, number];
-  const utc = new Date(Date.UTC(year, month - 1, day));
-  return utc.getUTCFullYear() === year && utc.getUTCMonth() === month - 1 && utc.getUTCDate() === day;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 function daysBetween(from: string, to: string): number {
