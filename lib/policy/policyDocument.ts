@@ -77,11 +77,11 @@ function policyIssues(issue: z.core.$ZodIssue, base: readonly PropertyKey[]): Po
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) => ({ path: formatPath([...path, key]), message: unknownField(path, key) }));
-    case 'invalid_key': {
-      // A record key's own message is in its nested issues; zod's top one only says the key is invalid.
-      const nested = issue.issues[0]?.message;
-      return [{ path: formatPath(path), message: nested === undefined ? issue.message : `invalid name: ${nested}` }];
-    }
+    case 'invalid_key':
+      // A record key's own reasons are its nested issues; zod's top one only says the key is invalid.
+      return [
+        { path: formatPath(path), message: `invalid name: ${issue.issues.map(({ message }) => message).join('; ')}` },
+      ];
     case 'invalid_union': {
       const option = closestOption(issue.errors);
       if (option !== undefined) return option.flatMap((nested) => policyIssues(nested, path));
@@ -100,54 +100,44 @@ function closestOption(options: readonly (readonly z.core.$ZodIssue[])[]): reado
   const counts = options.map((issues) =>
     issues.reduce((sum, issue) => sum + (issue.code === 'unrecognized_keys' ? issue.keys.length : 1), 0),
   );
-  const fewest = Math.min(...counts);
-  const best = counts.filter((count) => count === fewest);
-  return best.length === 1 ? options[counts.indexOf(fewest)] : undefined;
+  const best = counts.indexOf(Math.min(...counts));
+  return counts.lastIndexOf(counts[best] as number) === best ? options[best] : undefined;
 }
 
 function unknownField(path: readonly PropertyKey[], key: string): string {
-  const nearest = closest(key, fieldsAt(path));
+  const where = formatPath(path).replace(/\[\d+\]/g, '[]');
+  const nearest = closest(
+    key,
+    FIELDS.filter(([at]) => at === where).map(([, field]) => field),
+  );
   return `unknown field${nearest === undefined ? '' : `: did you mean ${nearest}?`}`;
 }
 
 /**
- * The fields the schema knows at `path` (`weekly_hours` → the days; `date_overrides[0]` → the fields of both forms),
- * read from PolicySchema itself, through optional fields, defaults, lists, records and unions.
+ * Each field of each object of the document, read once from PolicySchema, with the object's path, indices written
+ * `[]` (`date_overrides[]` has the fields of both its forms), through optional fields, lists and unions.
  */
-function fieldsAt(path: readonly PropertyKey[]): string[] {
-  let schemas = branches(PolicySchema);
-  for (const key of path) schemas = schemas.flatMap((schema) => branches(child(schema, key)));
-  return [...new Set(schemas.flatMap((def) => (def.type === 'object' ? Object.keys(def.shape) : [])))];
-}
+const FIELDS: [path: string, field: string][] = [];
+collectFields(PolicySchema, '');
 
-type Definition = z.core.$ZodTypes['_zod']['def'];
-
-/** The definitions a value of `schema` is checked against, wrappers and unions opened. */
-function branches(schema: z.core.$ZodType | undefined): Definition[] {
-  if (schema === undefined) return [];
-  const def = schema._zod.def as Definition;
-  switch (def.type) {
-    case 'optional':
-    case 'default':
-      return branches(def.innerType);
-    case 'union':
-      return def.options.flatMap(branches);
-    default:
-      return [def];
-  }
-}
-
-/** The schema of `key` inside `def`: an object's field, a list's element, a record's value. */
-function child(def: Definition, key: PropertyKey): z.core.$ZodType | undefined {
+function collectFields(schema: z.core.$ZodType, path: string): void {
+  const def = schema._zod.def as z.core.$ZodTypes['_zod']['def'];
   switch (def.type) {
     case 'object':
-      return def.shape[key as string];
+      for (const [key, field] of Object.entries(def.shape)) {
+        FIELDS.push([path, key]);
+        collectFields(field, path === '' ? key : `${path}.${key}`);
+      }
+      break;
     case 'array':
-      return def.element;
-    case 'record':
-      return def.valueType;
-    default:
-      return undefined;
+      collectFields(def.element, `${path}[]`);
+      break;
+    case 'optional':
+      collectFields(def.innerType, path);
+      break;
+    case 'union':
+      for (const option of def.options) collectFields(option, path);
+      break;
   }
 }
 
@@ -176,17 +166,19 @@ function closest(name: string, known: readonly string[]): string | undefined {
  */
 function editDistance(a: string, b: string): number {
   const width = b.length + 1;
-  const table = Array.from({ length: (a.length + 1) * width }, (_, k) =>
-    k < width ? k : k % width === 0 ? k / width : 0,
-  );
+  const table: number[] = [];
   const at = (i: number, j: number) => table[i * width + j] as number;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      let distance = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        distance = Math.min(distance, at(i - 2, j - 2) + 1);
+  for (let i = 0; i <= a.length; i++) {
+    for (let j = 0; j <= b.length; j++) {
+      // The first row and column: j insertions, i deletions.
+      if (i === 0 || j === 0) {
+        table.push(i + j);
+        continue;
       }
-      table[i * width + j] = distance;
+      let distance = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      // a[-1] and b[-1] are undefined, so no swap is found before the second character of either.
+      if (a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) distance = Math.min(distance, at(i - 2, j - 2) + 1);
+      table.push(distance);
     }
   }
   return at(a.length, b.length);
