@@ -207,8 +207,9 @@ function checkTimeZone(id: string, ctx: z.core.$RefinementCtx<string>): void {
   try {
     canonicalTimeZone(id);
   } catch (error) {
-    // Always a TimeZoneError (Intl's own errors are caught inside): its message is the reason.
-    ctx.issues.push({ code: 'custom', message: (error as TimeZoneError).message, input: id });
+    // Always a TimeZoneError (Intl's own errors are caught inside): its message is the reason. `continue`, as zod's
+    // own checks set it, so the document's cross-field rules still run and every problem is reported at once.
+    ctx.issues.push({ code: 'custom', message: (error as TimeZoneError).message, input: id, continue: true });
   }
 }
 
