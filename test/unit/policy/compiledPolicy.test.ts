@@ -47,18 +47,20 @@ describe('compilePolicy', () => {
   });
 
   describe('after-hours agents', () => {
-    const afterHours = compiled({
-      after_hours: {
-        action: 'agents',
-        agents: [
-          { agent_id: 'agent_night', weight: 3, agent_version: 2 },
-          { agent_id: 'agent_backup', weight: 1 },
-        ],
-      },
-    }).afterHours;
-    if (afterHours.action !== 'agents') throw new Error('expected agents');
+    // Compiled inside each test, so that a test fails (rather than the file failing to load) when they are not.
+    const agentsOf = (agents: Record<string, unknown>[]) => {
+      const afterHours = compiled({ after_hours: { action: 'agents', agents } }).afterHours;
+      if (afterHours.action !== 'agents') throw new Error(`expected agents, got ${afterHours.action}`);
+      return afterHours;
+    };
+    const night = () =>
+      agentsOf([
+        { agent_id: 'agent_night', weight: 3, agent_version: 2 },
+        { agent_id: 'agent_backup', weight: 1 },
+      ]);
 
     it('draws them in proportion to their weights', () => {
+      const afterHours = night();
       expect(afterHours.weighted.items).toStrictEqual([
         { agentId: 'agent_night', agentVersion: 2 },
         { agentId: 'agent_backup' },
@@ -68,21 +70,17 @@ describe('compilePolicy', () => {
     });
 
     it('prepares the same agents and weights for sticky assignment', () => {
+      const afterHours = night();
       expect(afterHours.rendezvous.items).toStrictEqual(afterHours.weighted.items);
       expect(afterHours.rendezvous.weights).toStrictEqual([3, 1]);
     });
 
     it('keeps a sticky caller with an agent promoted to a new version', () => {
-      const promoted = compiled({
-        after_hours: {
-          action: 'agents',
-          agents: [
-            { agent_id: 'agent_night', weight: 3, agent_version: 3 },
-            { agent_id: 'agent_backup', weight: 1 },
-          ],
-        },
-      }).afterHours;
-      if (promoted.action !== 'agents') throw new Error('expected agents');
+      const afterHours = night();
+      const promoted = agentsOf([
+        { agent_id: 'agent_night', weight: 3, agent_version: 3 },
+        { agent_id: 'agent_backup', weight: 1 },
+      ]);
       for (let hash = 0; hash < 2 ** 32; hash += 104_729_123) {
         expect(chooseRendezvous(promoted.rendezvous, hash)?.agentId).toBe(
           chooseRendezvous(afterHours.rendezvous, hash)?.agentId,
@@ -91,16 +89,10 @@ describe('compilePolicy', () => {
     });
 
     it('tells two versions of one agent apart for sticky assignment', () => {
-      const twoVersions = compiled({
-        after_hours: {
-          action: 'agents',
-          agents: [
-            { agent_id: 'agent_night', weight: 1, agent_version: 1 },
-            { agent_id: 'agent_night', weight: 1, agent_version: 2 },
-          ],
-        },
-      }).afterHours;
-      if (twoVersions.action !== 'agents') throw new Error('expected agents');
+      const twoVersions = agentsOf([
+        { agent_id: 'agent_night', weight: 1, agent_version: 1 },
+        { agent_id: 'agent_night', weight: 1, agent_version: 2 },
+      ]);
       const versions = new Set<unknown>();
       for (let hash = 0; hash < 2 ** 32; hash += 41_943_049) {
         versions.add(chooseRendezvous(twoVersions.rendezvous, hash)?.agentVersion);

@@ -231,6 +231,46 @@ describe('parsePolicy: unknown fields and suggestions', () => {
     expect(unknown({ vzrzhon: 1 })).toStrictEqual([{ path: 'vzrzhon', message: 'unknown field' }]);
   });
 
+  it.each([
+    ['experiment', { name: 'e', assignment: 'random', xsalt: 'x' }, 'xsalt', 'salt'],
+    ['experiment', { name: 'e', assignment: 'random', xxxsalt: 'x' }, 'xxxsalt', undefined],
+    ['manual', { state: 'open', reaosn: 'x' }, 'reaosn', 'reason'],
+    ['manual', { state: 'open', ssttxe: 'x' }, 'ssttxe', undefined],
+    ['manual', { state: 'open', ezasogn: 'x' }, 'ezasogn', undefined],
+    ['top', { apinned_acallers: [] }, 'apinned_acallers', 'pinned_callers'],
+    ['top', { otime_zoune: 'UTC' }, 'otime_zoune', 'time_zone'],
+    ['top', { xmaenual: {} }, 'xmaenual', 'manual'],
+    ['top', { emanauual: {} }, 'emanauual', undefined],
+    ['top', { xmtime_zozne: 'UTC' }, 'xmtime_zozne', undefined],
+    ['top', { datex_overrsies: [] }, 'datex_overrsies', undefined],
+    ['top', { nmae: 'x' }, 'nmae', undefined],
+  ])('measures %s.%s by insertions, deletions, substitutions and swaps', (where, value, field, meant) => {
+    const fields =
+      where === 'top'
+        ? value
+        : { [where]: value, ...(where === 'manual' ? { after_hours: { action: 'reject' } } : {}) };
+    expect(unknown(fields)).toStrictEqual([
+      {
+        path: where === 'top' ? field : `${where}.${field}`,
+        message: meant === undefined ? 'unknown field' : `unknown field: did you mean ${meant}?`,
+      },
+    ]);
+  });
+
+  it('finds the fields of a list entry at any index', () => {
+    const dates = Array.from({ length: 13 }, (_, i) => ({
+      date: `2026-01-${String(i + 10).padStart(2, '0')}`,
+      hours: [],
+    }));
+    expect(
+      unknown({
+        time_zone: 'UTC',
+        after_hours: { action: 'reject' },
+        date_overrides: [...dates.slice(0, 12), { ...dates[12], nmae: 'x' }],
+      }),
+    ).toStrictEqual([{ path: 'date_overrides[12].nmae', message: 'unknown field: did you mean name?' }]);
+  });
+
   it('names the first of the nearest fields, in the order the schema lists them', () => {
     // "munday" is one edit from monday and from sunday.
     expect(

@@ -11,6 +11,7 @@ import {
   MAX_STATIC_VARIABLE_BYTES,
   MAX_STATIC_VARIABLES,
   type Policy,
+  PolicySchema,
   ROUTER_VARIABLES,
 } from '../../../lib/policy/policySchema';
 
@@ -197,6 +198,19 @@ describe('time_zone', () => {
     ]);
   });
 
+  it('when refused, does not hide the problems of the rest of the document', () => {
+    expect(
+      paths({
+        time_zone: 'PST',
+        weekly_hours: { monday: [] },
+        pinned_callers: [
+          { caller: '+14155550123', agent_id: 'a' },
+          { caller: '+14155550123', agent_id: 'b' },
+        ],
+      }),
+    ).toStrictEqual(['time_zone', 'after_hours', 'pinned_callers[1]']);
+  });
+
   it('is required with weekly_hours or date_overrides, not with the manual switch alone', () => {
     const { time_zone: _zone, ...afterHours } = SCHEDULED;
     expect(errors({ ...afterHours, weekly_hours: {} })).toStrictEqual([
@@ -313,6 +327,9 @@ describe('date_overrides', () => {
     '2026-1-1',
     '2026/01/01',
     '2026-01-01T00:00:00Z',
+    '12026-01-01',
+    '2026-01-011',
+    ' 2026-01-01',
     '',
   ])('refuses the date %j, which is not a real calendar date', (date) => {
     expect(errors({ ...SCHEDULED, date_overrides: [{ date, hours: [] }] })).toStrictEqual([
@@ -419,6 +436,52 @@ describe('date_overrides', () => {
     ]);
   });
 
+  it('names the override that reaches furthest among those before, not only the first', () => {
+    const overrides = [
+      { date: '2026-03-01', hours: [] },
+      { from: '2026-03-05', to: '2026-03-10', hours: [] },
+      { date: '2026-03-08', hours: [] },
+    ];
+    expect(errors({ ...SCHEDULED, date_overrides: overrides })).toStrictEqual([
+      {
+        path: 'date_overrides[2]',
+        message: 'overlaps date_overrides[1] (2026-03-05 to 2026-03-10): one date, one override',
+      },
+    ]);
+  });
+
+  it('names the first listed of two equal ranges', () => {
+    const overrides = [
+      { from: '2026-03-01', to: '2026-03-05', hours: [] },
+      { from: '2026-03-01', to: '2026-03-05', hours: [] },
+      { date: '2026-03-03', hours: [] },
+    ];
+    expect(errors({ ...SCHEDULED, date_overrides: overrides })).toStrictEqual([
+      {
+        path: 'date_overrides[1]',
+        message: 'overlaps date_overrides[0] (2026-03-01 to 2026-03-05): one date, one override',
+      },
+      {
+        path: 'date_overrides[2]',
+        message: 'overlaps date_overrides[0] (2026-03-01 to 2026-03-05): one date, one override',
+      },
+    ]);
+  });
+
+  it('finds the one overlap among many overrides listed in no order', () => {
+    // 300 single dates a week apart, shuffled by a fixed permutation (i * 7 mod 300), then a range over one of them.
+    const dates = singleDates(2100).filter((_, i) => i % 7 === 0);
+    const shuffled = dates.map((_, i) => dates[(i * 7) % dates.length] as { date: string; hours: [] });
+    expect(accepted({ ...SCHEDULED, date_overrides: shuffled }).date_overrides).toHaveLength(300);
+    const range = { from: dates[100]?.date, to: singleDates(703)[702]?.date, hours: [] };
+    const refused = errors({ ...SCHEDULED, date_overrides: [...shuffled, range] });
+    expect(refused).toHaveLength(1);
+    expect(refused[0]?.path).toBe('date_overrides[300]');
+    expect(refused[0]?.message).toBe(
+      `overlaps date_overrides[${shuffled.indexOf(dates[100] as { date: string; hours: [] })}] (${dates[100]?.date}): one date, one override`,
+    );
+  });
+
   it('checks the hours of an override as a day of weekly_hours', () => {
     expect(
       errors({ ...SCHEDULED, date_overrides: [{ date: '2026-12-24', hours: [{ start: '00:00', end: '00:00' }] }] }),
@@ -513,6 +576,11 @@ describe('manual', () => {
     '2026-12-07T25:00:00Z',
     '2026-12-07T17:60:00Z',
     '2026-12-07T17:00:00+25:00',
+    '2026-13-07T10:00:00Z',
+    '2026-00-07T10:00:00Z',
+    '2026-12-00T10:00:00Z',
+    'x2026-12-07T17:00:00Z',
+    '2026-12-07T17:00:00Zx',
   ])('refuses until %j, naming the field', (until) => {
     expect(errors(closed({ state: 'closed', until }))).toStrictEqual([
       {
@@ -635,17 +703,28 @@ describe('blocked_callers', () => {
     expect(accepted({ blocked_callers: [entry] }).blocked_callers).toStrictEqual([entry]);
   });
 
-  it.each(['+*', '1900*', '+1900**', '*', '+19*00', '+0*', '+1900 *', '+1234567890123456*', '14155550123', '+1', ''])(
-    'refuses %j, saying what an entry looks like',
-    (entry) => {
-      expect(errors({ blocked_callers: ['+14155550123', entry] })).toStrictEqual([
-        {
-          path: 'blocked_callers[1]',
-          message: 'must be an E.164 number (+14155550123) or a prefix of one ending in * (+1900*)',
-        },
-      ]);
-    },
-  );
+  it.each([
+    '+*',
+    '1900*',
+    '+1900**',
+    '*',
+    '+19*00',
+    '+0*',
+    '+1900 *',
+    '+1234567890123456*',
+    'tel:+1900*',
+    '+1900*;',
+    '14155550123',
+    '+1',
+    '',
+  ])('refuses %j, saying what an entry looks like', (entry) => {
+    expect(errors({ blocked_callers: ['+14155550123', entry] })).toStrictEqual([
+      {
+        path: 'blocked_callers[1]',
+        message: 'must be an E.164 number (+14155550123) or a prefix of one ending in * (+1900*)',
+      },
+    ]);
+  });
 
   it(`holds at most ${MAX_CALLERS} entries`, () => {
     const entries = (count: number) => Array.from({ length: count }, (_, i) => `+1415${String(i).padStart(7, '0')}`);
@@ -809,10 +888,30 @@ describe('dynamic_variables', () => {
 
   it.each([
     [{ router: 'true' }, 'dynamic_variables.router'],
+    [{ static: null }, 'dynamic_variables.static'],
     [{ static: ['x'] }, 'dynamic_variables.static'],
     [{ static: 'brand=Acme' }, 'dynamic_variables.static'],
   ])('refuses %j', (variables, path) => {
     expect(paths({ dynamic_variables: variables })).toStrictEqual([path]);
+  });
+});
+
+describe('PolicySchema alone', () => {
+  it('reports the rules zod cannot say by itself as custom issues, with their paths', () => {
+    const parsed = PolicySchema.safeParse({
+      ...BASE,
+      time_zone: 'EST',
+      weekly_hours: {},
+      pinned_callers: [
+        { caller: '+14155550123', agent_id: 'a' },
+        { caller: '+14155550123', agent_id: 'b' },
+      ],
+    });
+    expect(parsed.error?.issues.map(({ code, path }) => ({ code, path }))).toStrictEqual([
+      { code: 'custom', path: ['time_zone'] },
+      { code: 'custom', path: ['after_hours'] },
+      { code: 'custom', path: ['pinned_callers', 1] },
+    ]);
   });
 });
 

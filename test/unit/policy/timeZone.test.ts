@@ -48,6 +48,8 @@ describe('canonicalTimeZone', () => {
     ['australia/lord_howe', 'Australia/Lord_Howe'],
     ['pacific/chatham', 'Pacific/Chatham'],
     ['america/port-au-prince', 'America/Port-au-Prince'],
+    ['America/Los_angeles', 'America/Los_Angeles'],
+    ['Europe/LONDON', 'Europe/London'],
     ['africa/dar_es_salaam', 'Africa/Dar_es_Salaam'],
     ['America/Indiana/Indianapolis', 'America/Indiana/Indianapolis'],
   ])('writes %s as %s', (written, canonical) => {
@@ -88,6 +90,13 @@ describe('canonicalTimeZone', () => {
         expect(offsets(canonical)).toStrictEqual(offsets(zone));
       }
     });
+
+    it.each(['Asia/KOLKATA', 'aSia/kOlkata', 'ASIA/Kolkata', 'Asia/kolkata'])(
+      'writes %s, not in IANA mixed case, as the listed name',
+      (written) => {
+        expect(canonicalTimeZone(written)).toBe('Asia/Calcutta');
+      },
+    );
 
     it('keeps a listed older name as written', () => {
       expect(canonicalTimeZone('Asia/Calcutta')).toBe('Asia/Calcutta');
