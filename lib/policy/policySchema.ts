@@ -31,7 +31,11 @@ export const ROUTER_VARIABLES = [
 /** Most static dynamic variables, and their total size (names and values, UTF-8 bytes). */
 export const MAX_STATIC_VARIABLES = 50;
 export const MAX_STATIC_VARIABLE_BYTES = 4096;
-/** Bounds on the lists, so a policy stays far below DynamoDB's 400 KB item and compiles in milliseconds. */
+/**
+ * Bounds on the lists, so that any policy validates and compiles in tens of milliseconds (27 ms to read and 6 ms to
+ * compile 10,000 blocked and 10,000 pinned callers here). They do not keep it under DynamoDB's 400 KB item (that one
+ * is about 600 KB): PolicyTable.put refuses an item over the limit, naming its size.
+ */
 export const MAX_RANGES_PER_DAY = 48;
 export const MAX_DATE_OVERRIDES = 1000;
 export const MAX_OVERRIDE_DAYS = 366;
