@@ -90,7 +90,7 @@ const instant = z.string().check(
   z.refine(
     // Date.parse rolls a day the month lacks over (2026-02-30T10:00Z is read as 2 March): the date is checked first.
     (text) => INSTANT_PATTERN.test(text) && isCalendarDate(text.slice(0, 10)) && Number.isFinite(Date.parse(text)),
-    'must be an ISO 8601 instant on a date that exists, with Z or an offset, such as 2026-12-24T17:00:00Z',
+    'must be an ISO 8601 instant with Z or an offset, such as 2026-12-24T17:00:00Z',
   ),
 );
 
