@@ -105,6 +105,7 @@ export async function createApp(env: NodeJS.ProcessEnv, overrides: AppOverrides 
   });
   const explain = createContactExplainer({
     configStore,
+    policyStore,
     random,
     assignment: settings.assignment,
     logger,

@@ -72,16 +72,8 @@ export async function placeCall({ kind, to, from, url, apiKey }: CallOptions): P
 export function explain(line: Record<string, unknown>, allowed?: readonly string[]): string {
   const kind = line.kind === 'chat_inbound' ? 'SMS' : 'calls';
   switch (line.reason) {
-    case 'routed': {
-      // A version number reads as v3; a tag such as "prod" as itself.
-      const version =
-        line.agent_version === undefined
-          ? ''
-          : typeof line.agent_version === 'number'
-            ? ` v${line.agent_version}`
-            : ` (${line.agent_version})`;
-      return `routed to agent ${line.agent_id}${version}`;
-    }
+    case 'routed':
+      return `routed to agent ${agentName(line.agent_id, line.agent_version)}`;
     case 'unknown_number':
       return `unknown number: Retell does not know ${line.to_number}`;
     case 'no_agent':
@@ -117,10 +109,17 @@ export function describe(kind: InboundKind, status: number, body: string): strin
   if (answer.reject === true)
     return kind === 'call_inbound' ? 'reject: the call is refused' : 'reject: the SMS is refused';
   if (typeof answer.override_agent_id === 'string') {
-    const version = answer.override_agent_version;
-    return `override: agent ${answer.override_agent_id}${version === undefined ? '' : ` (version ${version})`}`;
+    return `override: agent ${agentName(answer.override_agent_id, answer.override_agent_version)}`;
   }
   return "no override: Retell proceeds with the number's own agents";
+}
+
+/**
+ * An agent and its version in one form whatever the version is, a number or a tag (`agent_a version 3`,
+ * `agent_a version prod`), as `npm run explain` names them; the agent alone without a version.
+ */
+export function agentName(agentId: unknown, agentVersion: unknown): string {
+  return agentVersion === undefined ? String(agentId) : `${String(agentId)} version ${String(agentVersion)}`;
 }
 
 /** How often each outcome was seen, most frequent first, as lines of a table. */
@@ -166,6 +165,9 @@ function parseArguments(argv: string[]): Parsed<Arguments> {
   if (!values.to || values.from === undefined) return { error: 'give both --to and --from' };
   if (!E164_PATTERN.test(values.to))
     return { error: `--to must be an E.164 number such as +14155550100, not "${values.to}"` };
+  if (values.url !== undefined && !isHttpUrl(values.url)) {
+    return { error: `--url must be an http or https URL such as https://….lambda-url.….on.aws/, not "${values.url}"` };
+  }
   const repeat = values.repeat === undefined ? 1 : Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > MAX_REPEAT) {
     return { error: `--repeat must be a whole number from 1 to ${MAX_REPEAT}, not "${values.repeat}"` };
@@ -177,6 +179,15 @@ function parseArguments(argv: string[]): Parsed<Arguments> {
     url: values.url,
     repeat,
   };
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 async function main(): Promise<void> {

@@ -51,7 +51,10 @@ export interface ExplanationJson {
   country_allowed: boolean;
   assignment: 'random' | 'sticky';
   assignment_salt: string;
-  /** How this caller is assigned (random for a caller that is not E.164, even in sticky mode); null without a config. */
+  /**
+   * How this caller is assigned (random for a caller that is not E.164, even in sticky mode); null when no agent is
+   * assigned to them: without a config, or a caller rejected for their country.
+   */
   caller_assignment: 'random' | 'sticky' | null;
   candidates: { agent_id: string; agent_version?: number | string; weight: number; probability: number }[];
   /** The agent this caller gets on every call in sticky mode; null in random mode, where it is drawn per call. */
@@ -79,7 +82,7 @@ export function explanationJson(explanation: InboundExplanation): ExplanationJso
     country_allowed: routing?.countryAllowed ?? true,
     assignment: explanation.assignment.mode,
     assignment_salt: explanation.assignment.salt,
-    caller_assignment: routing?.callerAssignment ?? null,
+    caller_assignment: routing?.countryAllowed ? routing.callerAssignment : null,
     candidates: (routing?.candidates ?? []).map(({ agent, weight, probability }) => ({
       agent_id: agent.agentId,
       ...(agent.agentVersion === undefined ? {} : { agent_version: agent.agentVersion }),

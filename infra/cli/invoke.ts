@@ -1,16 +1,18 @@
 // `npm run invoke -- <LogicalId> <event.json>`: `sam local invoke` without Docker. Reads the function from
 // sam-template.yaml, bundles it with the template's esbuild options, runs the bundle on the event, prints the answer.
 import fs, { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
+import { parseArgs } from 'node:util';
+import type { Context, LambdaFunctionURLEvent, ScheduledEvent } from 'aws-lambda';
 import { build } from 'esbuild';
 import { parseSettings } from '../../lib/settings';
 import { DEMO_API_KEY, startLocalBackends } from '../local/demo';
 import { lambdaContext } from '../local/lambdaContext';
-import { readEvent, resignEvent } from './eventFiles';
+import { argumentsOrExit, type Parsed } from './arguments';
+import { EventFileError, readFunctionUrlEvent, readScheduledEvent, resignEvent } from './eventFiles';
 import {
   readTemplate,
   resolveVariables,
@@ -41,7 +43,7 @@ export async function invoke(options: InvokeOptions): Promise<unknown> {
   const shellEnv = options.shellEnv ?? process.env;
   const template = readTemplate(templateFile);
   const fn = samFunction(template, options.logicalId);
-  const event = await readEvent(options.eventPath);
+  const event = await readEventFor(fn, options.eventPath);
 
   const environment = { ...resolveVariables(template, fn), ...(await envFileOverrides(options, fn)) };
   const local = await startLocalBackends({
@@ -67,9 +69,10 @@ export async function invoke(options: InvokeOptions): Promise<unknown> {
     const handler = await bundle(fn, resolve(dirname(templateFile), fn.codeUri), outdir);
     const apiKey = routerEnv.RETELL_API_KEY ?? DEMO_API_KEY;
     // Saved webhook events carry old signatures; ones made with the demo (or this) key are made again for now.
-    const fresh = isFunctionUrlEvent(event)
-      ? await resignEvent(event, { apiKey, signedWith: [DEMO_API_KEY, apiKey], now: Date.now() })
-      : event;
+    const fresh =
+      event.trigger === 'functionUrl'
+        ? await resignEvent(event.event, { apiKey, signedWith: [DEMO_API_KEY, apiKey], now: Date.now() })
+        : event.event;
     // As in Lambda, the template's variables come from the template: the caller's LOG_LEVEL or ROUTER_SEED stay out.
     for (const name of Object.keys(fn.variables)) delete process.env[name];
     Object.assign(process.env, routerEnv);
@@ -103,9 +106,22 @@ async function envFileOverrides(options: InvokeOptions, fn: SamFunction): Promis
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
-/** A scheduled event (infra/events/scheduled.json) has no request to sign. */
-function isFunctionUrlEvent(event: LambdaFunctionURLEvent): boolean {
-  return typeof event.requestContext?.http === 'object';
+type TriggeredEvent =
+  | { trigger: 'functionUrl'; event: LambdaFunctionURLEvent }
+  | { trigger: 'schedule'; event: ScheduledEvent };
+
+/** The event file, checked as the event of what triggers the function. Throws EventFileError, TemplateError. */
+async function readEventFor(fn: SamFunction, path: string): Promise<TriggeredEvent> {
+  switch (fn.trigger) {
+    case 'functionUrl':
+      return { trigger: fn.trigger, event: await readFunctionUrlEvent(path) };
+    case 'schedule':
+      return { trigger: fn.trigger, event: await readScheduledEvent(path) };
+    default:
+      throw new TemplateError(
+        `${fn.logicalId} has neither a Function URL nor a Schedule event: nothing to invoke it as`,
+      );
+  }
 }
 
 async function bundle(fn: SamFunction, codeDir: string, outdir: string): Promise<Handler> {
@@ -144,23 +160,47 @@ async function withTimeout<T>(work: Promise<T>, seconds: number): Promise<T> {
 }
 
 const USAGE =
-  'usage: npm run invoke -- <LogicalId> <event.json>   e.g. InboundCallFunction infra/events/routed-call.json,\n' +
-  '       ConfigSyncFunction infra/events/scheduled.json';
+  'usage: npm run -s invoke -- <LogicalId> <event.json> [--out <file>]   e.g. InboundCallFunction\n' +
+  '       infra/events/routed-call.json, ConfigSyncFunction infra/events/scheduled.json';
+const HELP = `${USAGE}
+
+Runs the function from sam-template.yaml on the event, without Docker: its logs on stderr, its answer alone on
+stdout (-s keeps npm's own "> script" lines off stdout), or in a file with --out. A webhook function takes a Function
+URL event whose body is a Retell inbound webhook; ConfigSyncFunction takes a scheduled event.
+
+  --out <file>   write the answer to the file instead of stdout
+  --help         this text`;
+
+interface Arguments {
+  logicalId: string;
+  eventPath: string;
+  out: string | undefined;
+}
+
+/** The arguments, or a message that says what is wrong with them. */
+export function parseArguments(argv: string[]): Parsed<Arguments> {
+  let parsed: { values: { out?: string; help?: boolean }; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  const [logicalId, eventPath, ...extra] = positionals;
+  if (logicalId === undefined || eventPath === undefined) return { error: 'give the function and the event file' };
+  if (extra.length > 0) return { error: `unexpected argument ${JSON.stringify(extra[0])}` };
+  return { logicalId, eventPath, out: values.out };
+}
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(
-      `${USAGE}\nRuns the function from sam-template.yaml on the event, without Docker; its answer alone on stdout.\n`,
-    );
-    return;
-  }
-  const [logicalId, eventPath, ...extra] = args;
-  if (logicalId === undefined || eventPath === undefined || extra.length > 0) {
-    process.stderr.write(`${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  const parsed = argumentsOrExit(parseArguments(process.argv.slice(2)), HELP, USAGE);
+  if (parsed === undefined) return;
   // The AWS SDK's notice that it will need Node 22 concerns Lambda's runtime (22), not this machine's Node.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const print = process.stdout.write.bind(process.stdout);
@@ -170,8 +210,19 @@ async function main(): Promise<void> {
   const writeSync = fs.writeSync;
   fs.writeSync = ((fd: number, ...rest: unknown[]) =>
     Reflect.apply(writeSync, fs, [fd === 1 ? 2 : fd, ...rest])) as typeof fs.writeSync;
-  const response = await invoke({ logicalId, eventPath });
-  print(`${JSON.stringify(response)}\n`);
+  let response: unknown;
+  try {
+    response = await invoke({ logicalId: parsed.logicalId, eventPath: parsed.eventPath });
+  } catch (error) {
+    // A wrong event file is a wrong argument; anything else failed on the way.
+    const usage = error instanceof EventFileError ? `\n${USAGE}` : '';
+    process.stderr.write(`${(error as Error).message}${usage}\n`);
+    process.exitCode = error instanceof EventFileError ? 2 : 1;
+    return;
+  }
+  const answer = `${JSON.stringify(response)}\n`;
+  if (parsed.out === undefined) print(answer);
+  else await writeFile(parsed.out, answer);
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

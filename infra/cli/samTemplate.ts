@@ -88,6 +88,8 @@ export interface SamFunction {
   variables: Record<string, unknown>;
   timeoutSeconds: number;
   memoryMb: number;
+  /** What invokes it: its Function URL, or a Schedule event; undefined for anything else. */
+  trigger: 'functionUrl' | 'schedule' | undefined;
 }
 
 export function functionIds(template: Template): string[] {
@@ -121,7 +123,14 @@ export function samFunction(template: Template, logicalId: string): SamFunction 
     variables: { ...variablesOf(globals), ...variablesOf(resource.Properties ?? {}) },
     timeoutSeconds: Number(property('Timeout') ?? 3),
     memoryMb: Number(property('MemorySize') ?? 128),
+    trigger: triggerOf(resource.Properties ?? {}),
   };
+}
+
+function triggerOf(properties: Record<string, unknown>): SamFunction['trigger'] {
+  if (properties.FunctionUrlConfig !== undefined) return 'functionUrl';
+  const events = Object.values((properties.Events ?? {}) as Record<string, { Type?: unknown }>);
+  return events.some((event) => event.Type === 'Schedule') ? 'schedule' : undefined;
 }
 
 /** The esbuild options `sam build` derives from BuildProperties, its own defaults included. */

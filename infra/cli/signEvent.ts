@@ -1,25 +1,51 @@
 // `npm run sign-event -- <event.json>`: prints the event signed for now with the local key (RETELL_API_KEY, else the
 // demo key), so a saved event passes the 5-minute check again. A signature that never matched stays bad.
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { DEMO_API_KEY, localApiKey } from '../local/demo';
-import { readEvent, resignEvent } from './eventFiles';
+import { argumentsOrExit, type Parsed } from './arguments';
+import { EventFileError, readFunctionUrlEvent, resignEvent } from './eventFiles';
 
-const USAGE = 'usage: npm run sign-event -- <event.json>';
+const USAGE = 'usage: npm run -s sign-event -- <event.json>';
+const HELP = `${USAGE}
+
+Prints the event signed for now with RETELL_API_KEY, else the demo key. The file must be a Function URL event whose
+body is a Retell inbound webhook, as in infra/events/ (a scheduled event has no signature).`;
+
+/** The event file's path, or a message that says what is wrong with the arguments. */
+export function parseArguments(argv: string[]): Parsed<{ path: string }> {
+  let parsed: { values: { help?: boolean }; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { help: { type: 'boolean', short: 'h', default: false } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+  if (parsed.values.help) return 'help';
+  const [path, ...extra] = parsed.positionals;
+  if (path === undefined) return { error: 'give the event file' };
+  if (extra.length > 0) return { error: `unexpected argument ${JSON.stringify(extra[0])}` };
+  return { path };
+}
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`${USAGE}\nPrints the event signed for now with RETELL_API_KEY, else the demo key.\n`);
-    return;
-  }
-  const [path, ...extra] = args;
-  if (path === undefined || extra.length > 0 || path.startsWith('-')) {
-    process.stderr.write(`${path?.startsWith('-') ? `unknown option ${path}\n` : ''}${USAGE}\n`);
+  const parsed = argumentsOrExit(parseArguments(process.argv.slice(2)), HELP, USAGE);
+  if (parsed === undefined) return;
+  let event: LambdaFunctionURLEvent;
+  try {
+    event = await readFunctionUrlEvent(parsed.path);
+  } catch (error) {
+    if (!(error instanceof EventFileError)) throw error;
+    process.stderr.write(`${error.message}\n${USAGE}\n`);
     process.exitCode = 2;
     return;
   }
   const apiKey = localApiKey();
-  const event = await readEvent(path);
   const signed = await resignEvent(event, {
     apiKey,
     signedWith: [DEMO_API_KEY, apiKey],

@@ -12,7 +12,8 @@ const USAGE = `${USAGE_LINE}
 
 Runs one config sync: lists every number through Retell's List Phone Numbers API, writes each valid config to the
 cache table as freshly fetched, removes the numbers no longer listed, and prints how many were written, unchanged,
-removed and invalid (naming the invalid ones). Exits 1 when the run failed.
+removed and invalid (naming the invalid ones). Exits 1 when the run failed. A run that finds another in progress
+(on the same table: the scheduled function's, or another npm run sync) stops at once and says so, exit 0.
 
 By default on the demo Retell stand-in and an in-process dynalite table, as npm start. RETELL_API_KEY (and
 RETELL_BASE_URL) use Retell's API; AWS_ENDPOINT_URL_DYNAMODB and CACHE_TABLE_NAME use that table. SYNC_PAGE_SIZE,
@@ -23,6 +24,10 @@ SYNC_MAX_PAGES, CONFIG_TTL_SECONDS and STALE_IF_ERROR_SECONDS apply as in the fu
 
 /** The summary in words, one line per invalid config. */
 export function describeSummary(summary: SyncSummary): string {
+  if (summary.skipped === 'run_in_progress') {
+    const until = summary.lease_until === undefined ? '' : ` (its lease runs out at ${summary.lease_until})`;
+    return `sync SKIPPED: another run is in progress${until}; this one stopped at once and changed nothing`;
+  }
   const lines = [
     `${summary.ok ? 'synced' : 'sync FAILED'}: ${summary.written} written, ${summary.unchanged} unchanged, ` +
       `${summary.removed} removed, ${summary.invalid} invalid ` +

@@ -31,7 +31,17 @@ export const LOCAL_AWS_ENV = {
 } as const;
 
 /** Creates the cache table as sam-template.yaml declares it (TTL aside: local stores do not expire items). */
-export async function createCacheTable(endpoint: string, tableName: string): Promise<void> {
+export function createCacheTable(endpoint: string, tableName: string): Promise<void> {
+  return createTable(endpoint, tableName);
+}
+
+/** Creates the policy table as sam-template.yaml declares it (point-in-time recovery aside: local stores have none). */
+export function createPolicyTable(endpoint: string, tableName: string): Promise<void> {
+  return createTable(endpoint, tableName);
+}
+
+/** An on-demand table keyed by `phone_number` (S), as both of the template's tables are; one that exists is kept. */
+async function createTable(endpoint: string, tableName: string): Promise<void> {
   const client = new DynamoDBClient({
     endpoint,
     region: LOCAL_AWS_ENV.AWS_REGION,

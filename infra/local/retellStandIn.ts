@@ -1,5 +1,5 @@
-// A local stand-in for Retell's Get Phone Number and List Phone Numbers (v2) APIs: answers from given configs, counts
-// requests, injects faults.
+// A local stand-in for Retell's Get Phone Number, List Phone Numbers (v2) and Update Phone Number APIs: answers from
+// given configs, counts requests, injects faults.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -36,6 +36,10 @@ export interface RetellStandIn {
   totalRequests(): number;
   /** List Phone Numbers requests received, every page counted. */
   listRequests(): number;
+  /** Update Phone Number requests received, refused ones too. */
+  updateRequests(): number;
+  /** A number's config as it stands, updates applied; undefined for a number it does not know. */
+  config(phoneNumber: string): PhoneNumberRecord | undefined;
   /** Replaces or adds a number's config. */
   setConfig(config: PhoneNumberRecord): void;
   /** Forgets a number, as when it is released in Retell. */
@@ -55,7 +59,26 @@ export interface RetellStandIn {
 
 const PATH = /^\/get-phone-number\/([^/]+)$/;
 const LIST_PATH = '/v2/list-phone-numbers';
+const UPDATE_PATH = /^\/update-phone-number\/([^/]+)$/;
 const MAX_LIMIT = 1000;
+
+/** What Update Phone Number takes (retell-sdk 5.66.1, PhoneNumberUpdateParams); anything else is refused, named. */
+const UPDATABLE_FIELDS = new Set([
+  'allowed_inbound_country_list',
+  'allowed_outbound_country_list',
+  'auth_password',
+  'auth_username',
+  'fallback_number',
+  'inbound_agents',
+  'inbound_sms_agents',
+  'inbound_sms_webhook_url',
+  'inbound_webhook_url',
+  'nickname',
+  'outbound_agents',
+  'outbound_sms_agents',
+  'termination_uri',
+  'transport',
+]);
 
 export async function startRetellStandIn(
   apiKey: string,
@@ -67,6 +90,7 @@ export async function startRetellStandIn(
   const requests = new Map<string, number>();
   const pageFaults = new Map<number, Fault>();
   let listed = 0;
+  let updated = 0;
   let fault: Fault | undefined;
   let latencyMs = 0;
   let acceptedKey = apiKey;
@@ -78,11 +102,13 @@ export async function startRetellStandIn(
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   };
 
-  const answer = (req: IncomingMessage, res: ServerResponse) => {
+  const answer = (req: IncomingMessage, res: ServerResponse, body: string) => {
     const reused = served.has(req.socket);
     served.add(req.socket);
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.method === 'GET' && url.pathname === LIST_PATH) return list(req, res, url.searchParams);
+    const update = req.method === 'PATCH' ? UPDATE_PATH.exec(url.pathname) : null;
+    if (update !== null) return patch(req, res, decodeURIComponent(update[1] as string), body);
     const match = req.method === 'GET' ? PATH.exec(url.pathname) : null;
     if (match === null) return send(res, 404, { status: 'error', message: 'Not found' });
     const number = decodeURIComponent(match[1] as string);
@@ -119,6 +145,36 @@ export async function startRetellStandIn(
       has_more: hasMore,
       ...(hasMore ? { pagination_key: items[items.length - 1]?.phone_number } : {}),
     });
+  };
+
+  /**
+   * Update Phone Number (`PATCH /update-phone-number/{phone_number}`, as SDK 5.66.1's `phoneNumber.update` sends it):
+   * the fields given replace the config's own, null included, and last_modification_timestamp moves on.
+   */
+  const patch = (req: IncomingMessage, res: ServerResponse, number: string, body: string) => {
+    updated += 1;
+    if (req.headers.authorization !== `Bearer ${acceptedKey}`) {
+      return send(res, 401, { status: 'error', message: 'Invalid API key' });
+    }
+    if (applyFault(req, res, fault)) return;
+    const config = byNumber.get(number);
+    if (config === undefined) return send(res, 404, { status: 'error', message: 'Phone number not found' });
+    let changes: unknown;
+    try {
+      changes = JSON.parse(body);
+    } catch {
+      changes = undefined;
+    }
+    if (typeof changes !== 'object' || changes === null || Array.isArray(changes)) {
+      return send(res, 400, { status: 'error', message: 'body must be a JSON object' });
+    }
+    const unknown = Object.keys(changes).filter((field) => !UPDATABLE_FIELDS.has(field));
+    if (unknown.length > 0)
+      return send(res, 400, { status: 'error', message: `unknown fields: ${unknown.join(', ')}` });
+    const previous = Number(config.last_modification_timestamp) || 0;
+    const next = { ...config, ...changes, last_modification_timestamp: Math.max(Date.now(), previous + 1) };
+    byNumber.set(number, next);
+    send(res, 200, next);
   };
 
   /** True when the fault has answered (or will never answer) the request. */
@@ -159,8 +215,13 @@ export async function startRetellStandIn(
   };
 
   const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => (latencyMs > 0 ? setTimeout(() => answer(req, res), latencyMs) : answer(req, res)));
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      if (latencyMs > 0) setTimeout(() => answer(req, res, body), latencyMs);
+      else answer(req, res, body);
+    });
   });
   server.on('connection', () => {
     connections += 1;
@@ -176,6 +237,8 @@ export async function startRetellStandIn(
     requests,
     totalRequests: () => [...requests.values()].reduce((sum, count) => sum + count, 0),
     listRequests: () => listed,
+    updateRequests: () => updated,
+    config: (phoneNumber) => byNumber.get(phoneNumber),
     setConfig: (config) => byNumber.set(config.phone_number, config),
     removeConfig: (phoneNumber) => byNumber.delete(phoneNumber),
     setFault: (next) => {

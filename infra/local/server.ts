@@ -13,8 +13,7 @@ import { createLogger, type LogLevel } from '../../lib/logger';
 import type { InboundKind } from '../../lib/retell/schemas';
 import { parseSettings } from '../../lib/settings';
 import { createFunctionUrlHandler, type FunctionUrlHandler } from '../../lib/webhook/functionUrl';
-import { errorResponse, type HttpResponse, jsonResponse } from '../../lib/webhook/httpResponse';
-import { MAX_BODY_BYTES, tooLarge } from '../../lib/webhook/rawBody';
+import { type HttpResponse, jsonResponse } from '../../lib/webhook/httpResponse';
 import {
   ALLOWED_COUNTRIES_HEADER,
   DECISION_HEADER,
@@ -38,6 +37,13 @@ export const FUNCTION_NAMES: Readonly<Record<InboundKind, string>> = {
 
 /** As the functions' Timeout in the template: the budget is the router's own, not this. */
 const TIMEOUT_SECONDS = 10;
+
+/**
+ * Lambda's limit on a synchronous invocation's request payload, bytes: 6 MB ("Lambda quotas", AWS Lambda Developer
+ * Guide). A Function URL refuses a larger request before the function runs; anything up to it reaches the router,
+ * which refuses a body over its own much smaller limit with its decision line.
+ */
+export const LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
 export interface LocalServerOptions {
   /** 0 picks a free port. */
@@ -81,7 +87,13 @@ export async function startLocalServer({
       decisionLines.set((JSON.parse(line) as { request_id: string }).request_id, line);
     }
   };
-  const local: Served = { routes, decisionLines, logger: createLogger('info', log), allowedCountries: () => undefined };
+  const local: Served = {
+    routes,
+    decisionLines,
+    logger: createLogger('info', log),
+    allowedCountries: () => undefined,
+    retellApi: undefined,
+  };
   const server = createServer((req, res) => {
     serve(req, res, local).catch((error: unknown) => {
       process.stderr.write(`local server: request failed: ${(error as Error).message}\n`);
@@ -130,6 +142,7 @@ export async function startLocalServer({
       routes.set(WEBHOOK_PATHS[kind], createFunctionUrlHandler(getApp));
     }
     if (backends.demo) {
+      local.retellApi = backends.env.RETELL_BASE_URL;
       const fixtures = loadFixtures();
       local.allowedCountries = (to) =>
         (fixtures.find((fixture) => fixture.phone_number === to)?.allowed_inbound_country_list as string[] | null) ??
@@ -163,35 +176,47 @@ interface Served {
   decisionLines: Map<string, string>;
   logger: ReturnType<typeof createLogger>;
   allowedCountries: (toNumber: string) => readonly string[] | undefined;
+  /** The demo's Retell stand-in, told on GET / so `npm run connect` can reach it. */
+  retellApi: string | undefined;
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, local: Served): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://local').pathname;
   const handler = local.routes.get(path);
   const sourceIp = (req.socket.remoteAddress ?? LOCAL_HOST).replace(/^::ffff:/, '');
-  if (handler === undefined) {
-    req.resume();
-    const paths = Object.values(WEBHOOK_PATHS).join(' or ');
-    if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
-      return send(res, jsonResponse(200, { status: 'ok', service: 'retell-router (local)', webhooks: paths }));
-    }
-    // As the router logs its refusals (a Function URL sends every path to the function, so only here is there a 404).
+  // As the router logs its refusals: for what never reaches it (a Function URL sends every path to the function, so
+  // only here is there a 404; Lambda itself refuses a payload over its limit).
+  const refused = (reason: string, statusCode: number) =>
     local.logger.info('request refused', {
       request_id: randomUUID(),
       function_name: 'local-server',
       outcome: 'refused',
-      reason: 'not_found',
+      reason,
       method: req.method,
       path,
       source_ip: sourceIp,
-      status_code: 404,
+      status_code: statusCode,
     });
+  if (handler === undefined) {
+    req.resume();
+    const paths = Object.values(WEBHOOK_PATHS).join(' or ');
+    if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+      const health = { status: 'ok', service: 'retell-router (local)', webhooks: paths };
+      return send(res, jsonResponse(200, { ...health, ...(local.retellApi ? { retell_api: local.retellApi } : {}) }));
+    }
+    refused('not_found', 404);
     return send(res, jsonResponse(404, { error: 'not_found', message: `nothing at ${path}: POST to ${paths}` }));
   }
-  const body = await readBody(req);
+  const body = await readBody(req, LAMBDA_PAYLOAD_BYTES);
   if (body === undefined) {
-    // The handler's own answer, without buffering a body it would refuse anyway.
-    return send(res, errorResponse(tooLarge()));
+    refused('payload_too_large', 413);
+    return send(
+      res,
+      jsonResponse(413, {
+        error: 'payload_too_large',
+        message: `request body is over Lambda's ${LAMBDA_PAYLOAD_BYTES}-byte payload limit: it never reaches the router`,
+      }),
+    );
   }
   const event = functionUrlEvent({
     method: req.method ?? 'GET',
@@ -225,16 +250,16 @@ const consoleLog = (level: LogLevel, line: string) => {
   else process.stdout.write(`${line}\n`);
 };
 
-/** The body, or undefined once it passes MAX_BODY_BYTES (the rest is read and dropped, so the answer arrives). */
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+/** The body, or undefined once it passes `limit` bytes (the rest is read and dropped, so the answer arrives). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
     });
-    req.on('end', () => resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : undefined));
+    req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks) : undefined));
     req.on('error', reject);
   });
 }

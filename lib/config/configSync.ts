@@ -30,6 +30,11 @@ export interface SyncOutcome {
   durationMs: number;
   /** Why the run failed. */
   error?: ConfigSyncError;
+  /**
+   * Set when another run was in progress (it held the sync's lease): this one stopped at once and changed nothing,
+   * which is no failure. `heldUntil`: when the other run's lease runs out, epoch ms, when the table said.
+   */
+  skipped?: { reason: 'run_in_progress'; heldUntil: number | undefined };
 }
 
 export class ConfigSyncError extends Error {

@@ -17,6 +17,11 @@ import { createItemReader, type Item, type ItemReader } from './itemReader';
 /** Key and TTL attribute names, shared with the SAM template and the local table. */
 export const TABLE_KEY = 'phone_number';
 export const TTL_ATTRIBUTE = 'expires_at';
+/**
+ * How the keys of the table's own items (the config sync's lease) begin: no E.164 number does, so no webhook reads
+ * them, and `summaries` passes them by, so the sync never takes them for numbers to remove.
+ */
+export const RESERVED_KEY_PREFIX = '#';
 
 export interface StoredConfig {
   config: PhoneNumber;
@@ -183,9 +188,9 @@ export class ConfigTable {
   }
 
   /**
-   * Every item's number and timestamps: a Scan projecting three attributes, page after page. A Scan is billed on the
-   * items it reads, not on what it returns: one read unit per 8 KB of table (eventually consistent reads), so about
-   * one unit per eight numbers. Throws ConfigTableError.
+   * Every number's item, its number and timestamps (items under a reserved key left out): a Scan projecting three
+   * attributes, page after page. A Scan is billed on the items it reads, not on what it returns: one read unit per
+   * 8 KB of table (eventually consistent reads), so about one unit per eight numbers. Throws ConfigTableError.
    */
   async summaries(signal: AbortSignal): Promise<ItemSummary[]> {
     const summaries: ItemSummary[] = [];
@@ -211,7 +216,7 @@ export class ConfigTable {
       }
       for (const item of output.Items ?? []) {
         const phoneNumber = item[TABLE_KEY]?.S;
-        if (phoneNumber === undefined) continue;
+        if (phoneNumber === undefined || phoneNumber.startsWith(RESERVED_KEY_PREFIX)) continue;
         summaries.push({
           phoneNumber,
           fetchedAt: Number(item.fetched_at?.N),

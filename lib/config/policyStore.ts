@@ -68,7 +68,11 @@ export class PolicyStore {
    * otherwise reads the table within `deadline` and the table time limit. Never rejects: a failure is `unavailable`,
    * or the policy read before (`stale`). `logger`: the request's.
    */
-  get(phoneNumber: string, deadline: Deadline, logger: Logger = this.options.logger): PolicyLookup | Promise<PolicyLookup> {
+  get(
+    phoneNumber: string,
+    deadline: Deadline,
+    logger: Logger = this.options.logger,
+  ): PolicyLookup | Promise<PolicyLookup> {
     const now = this.clock();
     const entry = this.entries.get(phoneNumber);
     if (entry !== undefined && now < entry.memoryUntil) return entry.memoryLookup;
@@ -96,7 +100,11 @@ export class PolicyStore {
     this.failures.set(phoneNumber, 0);
     if (item === undefined) return this.remember(phoneNumber, undefined, undefined, false);
     const known = this.entries.peek(phoneNumber);
-    if (known?.policy !== undefined && known.item?.version === item.version && known.item.updatedAt === item.updatedAt) {
+    if (
+      known?.policy !== undefined &&
+      known.item?.version === item.version &&
+      known.item.updatedAt === item.updatedAt
+    ) {
       return this.remember(phoneNumber, known.policy, known.item, false);
     }
     let policy: CompiledPolicy;
@@ -134,7 +142,13 @@ export class PolicyStore {
       policy === undefined
         ? { status: 'none', source: 'memory', malformed: false }
         : { status: 'found', policy, source: 'memory', malformed: false };
-    this.entries.set(phoneNumber, { policy, item, readAt, memoryUntil: now + this.options.memoryCacheMs, memoryLookup });
+    this.entries.set(phoneNumber, {
+      policy,
+      item,
+      readAt,
+      memoryUntil: now + this.options.memoryCacheMs,
+      memoryLookup,
+    });
     const source = malformed && policy !== undefined ? 'stale' : 'dynamodb';
     return policy === undefined
       ? { status: 'none', source, malformed }
@@ -145,12 +159,7 @@ export class PolicyStore {
     return this.clock() < entry.readAt + this.options.staleIfErrorMs;
   }
 
-  private staleOrUnavailable(
-    phoneNumber: string,
-    logger: Logger,
-    reason?: string,
-    error?: unknown,
-  ): PolicyLookup {
+  private staleOrUnavailable(phoneNumber: string, logger: Logger, reason?: string, error?: unknown): PolicyLookup {
     const known = this.entries.peek(phoneNumber);
     if (known !== undefined && this.isUsable(known)) {
       if (reason !== undefined) logger.warn(`${reason}; routing with the policy read before`, { phoneNumber, error });

@@ -10,12 +10,15 @@ import { createRetellPhoneNumberLister, type PhoneNumberLister } from '../retell
 import { DEFAULT_METRICS_NAMESPACE } from '../settings';
 import { ConfigSync, ConfigSyncError, type SyncOutcome } from './configSync';
 import { ConfigTable } from './configTable';
+import { type Lease, SyncLeases } from './syncLease';
 import { parseSyncSettings, type SyncSettings } from './syncSettings';
 
 /** Longest one Retell page or one DynamoDB request may take. */
 const REQUEST_TIMEOUT_MS = 10_000;
-/** Time kept back from Lambda's timeout, so the record line is written before the function is stopped. */
+/** Time kept back from Lambda's timeout, so the lease is released and the record line written before it stops. */
 const LAMBDA_MARGIN_MS = 5_000;
+/** Longest the lease's release may take, within LAMBDA_MARGIN_MS: the deadline may have passed by then. */
+const RELEASE_TIMEOUT_MS = 2_000;
 /** A run's budget outside Lambda (`npm run sync`). */
 export const DEFAULT_RUN_BUDGET_MS = 55_000;
 
@@ -45,7 +48,9 @@ export function createConfigSyncApp(env: NodeJS.ProcessEnv, overrides: ConfigSyn
     });
   }
   // The endpoint comes from AWS_ENDPOINT_URL_DYNAMODB when set, as for the webhooks.
-  const table = new ConfigTable(overrides.dynamodb ?? new DynamoDBClient({ maxAttempts: 3 }), settings.cacheTableName);
+  const dynamodb = overrides.dynamodb ?? new DynamoDBClient({ maxAttempts: 3 });
+  const table = new ConfigTable(dynamodb, settings.cacheTableName);
+  const leases = new SyncLeases(dynamodb, settings.cacheTableName, { clock });
 
   const lister = async (): Promise<PhoneNumberLister> => {
     if (overrides.lister) return overrides.lister;
@@ -63,31 +68,78 @@ export function createConfigSyncApp(env: NodeJS.ProcessEnv, overrides: ConfigSyn
     });
   };
 
+  /** The run, between taking the lease and releasing it. */
+  const runHolding = async (deadline: Deadline): Promise<SyncOutcome> => {
+    let source: PhoneNumberLister;
+    try {
+      source = await lister();
+    } catch (cause) {
+      return nothingDone({ error: new ConfigSyncError('cannot read the Retell API key', { cause }) });
+    }
+    const sync = new ConfigSync({
+      lister: source,
+      table,
+      logger,
+      clock,
+      configTtlMs: settings.configTtlMs,
+      staleIfErrorMs: settings.staleIfErrorMs,
+      periodMs: settings.syncPeriodMs,
+      pageSize: settings.syncPageSize,
+      maxPages: settings.syncMaxPages,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    });
+    return sync.run(deadline);
+  };
+
   return {
     settings,
     async run(budgetMs) {
       const deadline = Deadline.in(budgetMs, clock);
-      let source: PhoneNumberLister;
-      try {
-        source = await lister();
-      } catch (cause) {
-        const error = new ConfigSyncError('cannot read the Retell API key', { cause });
-        return { ok: false, written: 0, unchanged: 0, removed: 0, invalid: [], pages: 0, durationMs: 0, error };
+      if (deadline.remaining() === 0) {
+        return nothingDone({ error: new ConfigSyncError('deadline reached before the run began') });
       }
-      const sync = new ConfigSync({
-        lister: source,
-        table,
-        logger,
-        clock,
-        configTtlMs: settings.configTtlMs,
-        staleIfErrorMs: settings.staleIfErrorMs,
-        periodMs: settings.syncPeriodMs,
-        pageSize: settings.syncPageSize,
-        maxPages: settings.syncMaxPages,
-        requestTimeoutMs: REQUEST_TIMEOUT_MS,
-      });
-      return sync.run(deadline);
+      // Before anything else, so a run that overlaps another costs one write: a run may outlast the schedule's
+      // period (a first run over thousands of numbers), and two at once would write and remove the same items twice.
+      let lease: Lease;
+      try {
+        const attempt = await leases.acquire(deadline.at, deadline.signal(REQUEST_TIMEOUT_MS));
+        if (!attempt.acquired) {
+          return nothingDone({ skipped: { reason: 'run_in_progress', heldUntil: attempt.heldUntil } });
+        }
+        lease = attempt.lease;
+      } catch (cause) {
+        return nothingDone({ error: new ConfigSyncError('cannot tell whether another run is in progress', { cause }) });
+      }
+      try {
+        return await runHolding(deadline);
+      } finally {
+        // Left to run out at the deadline when this fails: the next run then takes it over.
+        await lease.release(AbortSignal.timeout(RELEASE_TIMEOUT_MS)).catch((error: unknown) => {
+          logger.warn('the config sync lease was not released; it runs out at the deadline', {
+            error,
+            leaseUntil: new Date(lease.until).toISOString(),
+          });
+        });
+      }
     },
+  };
+}
+
+/** The outcome of a run that changed nothing: `ok` unless it carries an error. */
+function nothingDone(
+  outcome:
+    | { error: ConfigSyncError; skipped?: never }
+    | { skipped: NonNullable<SyncOutcome['skipped']>; error?: never },
+): SyncOutcome {
+  return {
+    ok: outcome.error === undefined,
+    written: 0,
+    unchanged: 0,
+    removed: 0,
+    invalid: [],
+    pages: 0,
+    durationMs: 0,
+    ...outcome,
   };
 }
 
@@ -119,8 +171,7 @@ export function createConfigSyncHandler({
       outcome = await app.run(Math.max(0, budgetMs));
     } catch (cause) {
       // Settings only: a run itself never throws. Not kept, so the next run reads the environment again.
-      const error = new ConfigSyncError('the config sync is misconfigured', { cause });
-      outcome = { ok: false, written: 0, unchanged: 0, removed: 0, invalid: [], pages: 0, durationMs: 0, error };
+      outcome = nothingDone({ error: new ConfigSyncError('the config sync is misconfigured', { cause }) });
     }
     const summary = summarize(outcome);
     const functionName = context?.functionName ?? env.AWS_LAMBDA_FUNCTION_NAME ?? 'config-sync';

@@ -46,12 +46,15 @@ export interface DecisionFacts {
   callerCountry?: string | null | undefined;
   agent?: Agent | undefined;
   assignment?: 'random' | 'sticky' | undefined;
-  /** The number's experiment and the arm it assigned, when the experiment chose the agent. */
-  experiment?: { name: string; arm: string } | undefined;
+  /**
+   * The number's experiment and the arm it assigned, when the experiment chose the agent: `members` is
+   * `"experiment_name":…,"experiment_arm":…`, the two as JSON members (lib/policy/compiledPolicy.ts).
+   */
+  experiment?: { members: string } | undefined;
   /**
    * The policy lookup's health, when policies are on and the request was looked up: `unavailable` when the table
    * failed with nothing cached (metric PolicyUnavailable), `malformed` when the read found an item that does not check
-   * out (metric PolicyMalformed).
+   * out (metric PolicyMalformed). Each metric is written only when true, as every counter.
    */
   policyHealth?: { unavailable: boolean; malformed: boolean } | undefined;
   /** Only when a config lookup answered; a lookup that found nothing usable has no source. */
@@ -67,54 +70,23 @@ export interface DecisionFacts {
 
 export const DECISION_MESSAGE = 'decision';
 
+/**
+ * The counters of rare events, each a metric under the dimension function_name: written on a line (member and
+ * directive) only when it is 1 there. A zero would cost every line its bytes (about a fifth of a warm call's line,
+ * with its directive) and CloudWatch a datapoint; the alarms and dashboard sum them, and a period without any is a
+ * sum of none, which the alarms treat as not breaching.
+ */
+const COUNTERS = ['FailOpen', 'SignatureRefusals', 'ColdStarts', 'PolicyUnavailable', 'PolicyMalformed'] as const;
+
 /** Writes decision lines into one CloudWatch namespace. */
 export class DecisionRecorder {
   /**
-   * The metric directives as JSON, serialised once (they are a third of the line's serialising otherwise), by
-   * whether the line has a config lookup (bit 0) and a policy lookup (bit 1).
+   * The metric directives as JSON, serialised once for each set of metrics a line carries (they are a third of the
+   * line's serialising otherwise): bit 0 a config lookup, bits 1 to 5 the COUNTERS present. Made on first use.
    */
-  private readonly directives: readonly string[];
+  private readonly directives: (string | undefined)[] = [];
 
-  constructor(namespace: string) {
-    // Dimensions stay few and bounded (function, kind, outcome, config source): agent ids and phone numbers are
-    // properties, so a thousand numbers do not make a thousand metrics.
-    const requests: MetricDirective = {
-      Namespace: namespace,
-      Dimensions: [['function_name', 'kind', 'outcome']],
-      Metrics: [
-        { Name: 'Requests', Unit: 'Count' },
-        { Name: 'Latency', Unit: 'Milliseconds' },
-      ],
-    };
-    const health: MetricDirective = {
-      Namespace: namespace,
-      Dimensions: [['function_name']],
-      Metrics: [
-        { Name: 'FailOpen', Unit: 'Count' },
-        { Name: 'SignatureRefusals', Unit: 'Count' },
-        { Name: 'ColdStarts', Unit: 'Count' },
-      ],
-    };
-    const lookups: MetricDirective = {
-      Namespace: namespace,
-      Dimensions: [['function_name', 'config_source']],
-      Metrics: [{ Name: 'ConfigLookups', Unit: 'Count' }],
-    };
-    const policies: MetricDirective = {
-      Namespace: namespace,
-      Dimensions: [['function_name']],
-      Metrics: [
-        { Name: 'PolicyUnavailable', Unit: 'Count' },
-        { Name: 'PolicyMalformed', Unit: 'Count' },
-      ],
-    };
-    this.directives = [
-      JSON.stringify([requests, health]),
-      JSON.stringify([requests, health, lookups]),
-      JSON.stringify([requests, health, policies]),
-      JSON.stringify([requests, health, lookups, policies]),
-    ];
-  }
+  constructor(private readonly namespace: string) {}
 
   /**
    * Writes the request's one decision line through `logger`, whatever its level (the metrics must not depend on
@@ -148,24 +120,77 @@ export class DecisionRecorder {
     }
     if (facts.assignment !== undefined) line += `,"assignment":"${facts.assignment}"`;
     const { experiment, policyHealth } = facts;
-    if (experiment !== undefined) {
-      line += `,"experiment_name":${JSON.stringify(experiment.name)},"experiment_arm":${JSON.stringify(experiment.arm)}`;
-    }
+    if (experiment !== undefined) line += `,${experiment.members}`;
     if (configSource !== undefined) line += `,"config_source":"${configSource}"`;
     if (facts.configAgeMs !== undefined) line += `,"config_age_ms":${number(facts.configAgeMs)}`;
     line += `,"duration_ms":${number(durationMs)}`;
     if (facts.sourceIp !== undefined) line += `,"source_ip":${JSON.stringify(facts.sourceIp)}`;
     line += `,"status_code":${number(facts.statusCode)},"Requests":1,"Latency":${number(durationMs)}`;
-    line += `,"FailOpen":${reason === 'config_unavailable' ? 1 : 0},"SignatureRefusals":${reason === 'invalid_signature' ? 1 : 0},"ColdStarts":${context.coldStart ? 1 : 0}`;
-    if (configSource !== undefined) line += ',"ConfigLookups":1';
-    if (policyHealth !== undefined) {
-      line += `,"PolicyUnavailable":${policyHealth.unavailable ? 1 : 0},"PolicyMalformed":${policyHealth.malformed ? 1 : 0}`;
+    let metrics = 0;
+    if (configSource !== undefined) {
+      line += ',"ConfigLookups":1';
+      metrics = 1;
     }
-    const directives = this.directives[(configSource === undefined ? 0 : 1) + (policyHealth === undefined ? 0 : 2)];
+    // In COUNTERS' order: bit i + 1 for COUNTERS[i].
+    if (reason === 'config_unavailable') {
+      line += ',"FailOpen":1';
+      metrics |= 2;
+    }
+    if (reason === 'invalid_signature') {
+      line += ',"SignatureRefusals":1';
+      metrics |= 4;
+    }
+    if (context.coldStart) {
+      line += ',"ColdStarts":1';
+      metrics |= 8;
+    }
+    if (policyHealth?.unavailable) {
+      line += ',"PolicyUnavailable":1';
+      metrics |= 16;
+    }
+    if (policyHealth?.malformed) {
+      line += ',"PolicyMalformed":1';
+      metrics |= 32;
+    }
+    const directives = this.directives[metrics] ?? this.directivesFor(metrics);
     logger.always(
       DECISION_MESSAGE,
       `${line},"_aws":{"Timestamp":${number(timestamp)},"CloudWatchMetrics":${directives}}`,
     );
+  }
+
+  private directivesFor(metrics: number): string {
+    // Dimensions stay few and bounded (function, kind, outcome, config source): agent ids and phone numbers are
+    // properties, so a thousand numbers do not make a thousand metrics.
+    const { namespace } = this;
+    const directives: MetricDirective[] = [
+      {
+        Namespace: namespace,
+        Dimensions: [['function_name', 'kind', 'outcome']],
+        Metrics: [
+          { Name: 'Requests', Unit: 'Count' },
+          { Name: 'Latency', Unit: 'Milliseconds' },
+        ],
+      },
+    ];
+    if (metrics & 1) {
+      directives.push({
+        Namespace: namespace,
+        Dimensions: [['function_name', 'config_source']],
+        Metrics: [{ Name: 'ConfigLookups', Unit: 'Count' }],
+      });
+    }
+    const counters = COUNTERS.filter((_, i) => metrics & (2 << i));
+    if (counters.length > 0) {
+      directives.push({
+        Namespace: namespace,
+        Dimensions: [['function_name']],
+        Metrics: counters.map((name) => ({ Name: name, Unit: 'Count' })),
+      });
+    }
+    const text = JSON.stringify(directives);
+    this.directives[metrics] = text;
+    return text;
   }
 }
 

@@ -17,6 +17,10 @@ export interface SyncSummary {
   duration_ms: number;
   /** Why it failed, messages of the error and its causes; never a stack. */
   error?: string;
+  /** Present when another run was in progress: this one stopped at once and changed nothing. */
+  skipped?: 'run_in_progress';
+  /** When the other run's lease runs out, ISO 8601, when known. */
+  lease_until?: string;
 }
 
 export function summarize(outcome: SyncOutcome): SyncSummary {
@@ -34,6 +38,10 @@ export function summarize(outcome: SyncOutcome): SyncSummary {
     pages: outcome.pages,
     duration_ms: outcome.durationMs,
     ...(outcome.error === undefined ? {} : { error: errorChain(outcome.error) }),
+    ...(outcome.skipped === undefined ? {} : { skipped: outcome.skipped.reason }),
+    ...(outcome.skipped?.heldUntil === undefined
+      ? {}
+      : { lease_until: new Date(outcome.skipped.heldUntil).toISOString() }),
   };
 }
 
@@ -48,15 +56,20 @@ export interface SyncRecordContext {
 /**
  * The run as one JSON line: `level` error when the run failed, `message` "config sync", the summary, and the metrics
  * SyncFailures (0/1), SyncWritten, SyncUnchanged, SyncRemoved, SyncInvalid (Count) and SyncDuration (Milliseconds)
- * under the dimension function_name.
+ * under the dimension function_name. A run skipped because another was in progress did no work to measure: its line
+ * carries no metrics.
  */
 export function syncRecord(summary: SyncSummary, { functionName, namespace, now }: SyncRecordContext): string {
-  return JSON.stringify({
+  const line = {
     level: summary.ok ? 'info' : 'error',
     message: 'config sync',
     timestamp: new Date(now).toISOString(),
     function_name: functionName,
     ...summary,
+  };
+  if (summary.skipped !== undefined) return JSON.stringify(line);
+  return JSON.stringify({
+    ...line,
     SyncFailures: summary.ok ? 0 : 1,
     SyncWritten: summary.written,
     SyncUnchanged: summary.unchanged,

@@ -21,10 +21,31 @@ export interface CompiledPolicy {
   /** E.164 caller → the agent they always get while open. */
   readonly pinned: ReadonlyMap<string, Agent>;
   /** The number's experiment as an assignment (its salt defaults to its name). */
-  readonly experiment: { name: string; assignment: Assignment; control: string | undefined } | undefined;
+  readonly experiment: CompiledExperiment | undefined;
   readonly variables: CompiledVariables | undefined;
   /** The document as validated, for explanations and the CLI. */
   readonly document: Policy;
+}
+
+export interface CompiledExperiment {
+  readonly name: string;
+  readonly assignment: Assignment;
+  readonly control: string | undefined;
+  /**
+   * `"experiment_name":…,"experiment_arm":…` for an arm, as JSON members: the dynamic variables, the metadata and the
+   * decision line all carry them, so each arm's text is written once per container (experimentMembers).
+   */
+  readonly members: Map<string, string>;
+}
+
+/** The experiment's name and `arm` as JSON members, made once per arm and kept. */
+export function experimentMembers(experiment: CompiledExperiment, arm: string): string {
+  let members = experiment.members.get(arm);
+  if (members === undefined) {
+    members = `"experiment_name":${JSON.stringify(experiment.name)},"experiment_arm":${JSON.stringify(arm)}`;
+    experiment.members.set(arm, members);
+  }
+  return members;
 }
 
 /** What a contact gets while closed; `passthrough` when the policy names none (only one without a schedule may). */
@@ -72,6 +93,7 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
             name: experiment.name,
             assignment: { mode: experiment.assignment, salt: experiment.salt ?? experiment.name },
             control: experiment.control,
+            members: new Map(),
           },
     variables:
       variables === undefined

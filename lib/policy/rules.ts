@@ -14,8 +14,18 @@ import {
 } from '../routing/decide';
 import type { RoutingPlan } from '../routing/plan';
 import type { RandomSource } from '../routing/random';
-import { type CompiledPolicy, isBlocked } from './compiledPolicy';
+import { type CompiledPolicy, experimentMembers, isBlocked } from './compiledPolicy';
 import { scheduleState } from './schedule';
+
+/** An experiment's assignment of one contact. */
+export interface ExperimentArm {
+  name: string;
+  /** The entry's label: its agent_id, with `@version` when another entry shares the agent_id (#17). */
+  arm: string;
+  assignment: AssignmentMode;
+  /** `"experiment_name":…,"experiment_arm":…` as JSON members, kept per arm (experimentMembers). */
+  members: string;
+}
 
 /** One contact's routing under a number's policy: the decision, and what the answer and the decision line add. */
 export interface PolicyRouting {
@@ -34,7 +44,7 @@ export interface PolicyRouting {
   /** Whether the number was open, when the applying policy has a schedule. */
   businessHours: 'open' | 'closed' | undefined;
   /** The experiment that assigned the agent, with the arm it chose. */
-  experiment: { name: string; arm: string; assignment: AssignmentMode } | undefined;
+  experiment: ExperimentArm | undefined;
   /** The answer's `dynamic_variables` as a JSON object's text; undefined for none, and always on a reject. */
   dynamicVariables: string | undefined;
 }
@@ -125,14 +135,17 @@ export function routeContact(
         routing.decision = { action: 'override', agent: picked.agent, assignment: picked.assignment, rule, ...country };
         if (experiment !== undefined) {
           const arm = plan.arms[kind]?.get(picked.agent) ?? picked.agent.agentId;
-          routing.experiment = { name: experiment.name, arm, assignment: picked.assignment };
+          const members = experimentMembers(experiment, arm);
+          routing.experiment = { name: experiment.name, arm, assignment: picked.assignment, members };
         }
       }
     }
   }
   routing.rule ??= routing.decision?.rule;
   if (routing.decision?.action !== 'reject' && applying.variables !== undefined) {
-    routing.dynamicVariables = dynamicVariables(routing, fromNumber);
+    // The country list already told the caller's country when there is one.
+    const country = verdict === undefined ? (callerCountry(fromNumber) ?? '') : (verdict.callerCountry ?? '');
+    routing.dynamicVariables = dynamicVariables(routing, country);
   }
   return routing;
 }
@@ -168,17 +181,14 @@ function afterHours(
  * `business_hours` (`open`/`closed`), `routing_rule`, and with an experiment `experiment_name` and `experiment_arm`.
  * Every value is a string: Retell ignores a whole answer whose dynamic variable is not one.
  */
-function dynamicVariables(routing: PolicyRouting, fromNumber: string | undefined): string {
+function dynamicVariables(routing: PolicyRouting, country: string): string {
   const variables = (routing.policy as CompiledPolicy).variables as NonNullable<CompiledPolicy['variables']>;
   let members = variables.staticMembers;
   if (variables.router) {
-    members += `${members === '' ? '' : ','}"caller_country":${JSON.stringify(callerCountry(fromNumber) ?? '')}`;
+    members += `${members === '' ? '' : ','}"caller_country":"${country}"`;
     members += `,"business_hours":"${routing.businessHours === 'closed' ? 'closed' : 'open'}"`;
     members += `,"routing_rule":"${routing.rule}"`;
-    if (routing.experiment !== undefined) {
-      members += `,"experiment_name":${JSON.stringify(routing.experiment.name)}`;
-      members += `,"experiment_arm":${JSON.stringify(routing.experiment.arm)}`;
-    }
+    if (routing.experiment !== undefined) members += `,${routing.experiment.members}`;
   }
   return `{${members}}`;
 }

@@ -73,11 +73,13 @@ export const MAX_METADATA_BYTES = 1024;
 /**
  * The `metadata` of an answer whose agent an experiment assigned (#17): `experiment_name`, `experiment_arm`,
  * `assignment` and `router_request_id`, all strings, as JSON text; undefined when it would pass MAX_METADATA_BYTES.
+ * `experiment.members`: the name and arm as JSON members (lib/policy/compiledPolicy.ts, experimentMembers).
  */
 export function experimentMetadata(
-  experiment: { name: string; arm: string; assignment: 'random' | 'sticky' },
+  experiment: { members: string; assignment: 'random' | 'sticky' },
   requestId: string,
 ): string | undefined {
-  const text = `{"experiment_name":${JSON.stringify(experiment.name)},"experiment_arm":${JSON.stringify(experiment.arm)},"assignment":"${experiment.assignment}","router_request_id":${JSON.stringify(requestId)}}`;
-  return Buffer.byteLength(text) > MAX_METADATA_BYTES ? undefined : text;
+  const text = `{${experiment.members},"assignment":"${experiment.assignment}","router_request_id":${JSON.stringify(requestId)}}`;
+  // Characters bound bytes from below (UTF-8 takes 1 to 3 bytes per UTF-16 unit): most answers need no count.
+  return text.length * 3 <= MAX_METADATA_BYTES || Buffer.byteLength(text) <= MAX_METADATA_BYTES ? text : undefined;
 }

@@ -6,7 +6,7 @@ import { FUNCTIONS, LAMBDA_BUILD_OPTIONS } from '../../infra/esbuildOptions';
 
 export const BENCH_DIR = 'dist/bench';
 
-const CHILDREN = ['coldStart', 'invoke', 'heap'] as const;
+const CHILDREN = ['coldStart', 'invoke', 'heap', 'sync'] as const;
 
 export interface Bundles {
   /** The function bundles as deployed, with their sizes. */
@@ -14,19 +14,30 @@ export interface Bundles {
   /** Size of the bundle that only sends a GetItem: the bundle-size floor. */
   floorBytes: number;
   /** What the children load: the inbound call function and the floors, or their readable twins when profiling. */
-  run: { router: string; getItem: string; verifyAndParse: string; fetchAndPut: string; secretThenGetItem: string };
+  run: {
+    router: string;
+    getItem: string;
+    verifyAndParse: string;
+    verifyParseAndWrite: string;
+    fetchAndPut: string;
+    secretThenGetItem: string;
+  };
+  /** The config sync function as deployed. */
+  sync: string;
   children: Record<(typeof CHILDREN)[number], string>;
 }
 
 export async function buildBundles(readable: boolean): Promise<Bundles> {
   const functions = await buildFunctions();
   const router = functions.find(({ name }) => name === 'inbound-call');
-  if (router === undefined) throw new Error('no inbound-call bundle was built');
+  const sync = functions.find(({ name }) => name === 'config-sync');
+  if (router === undefined || sync === undefined) throw new Error('no inbound-call or config-sync bundle was built');
   const getItem = await buildFloor('getItem');
   const deployed = {
     router: router.path,
     getItem: getItem.path,
     verifyAndParse: (await buildFloor('verifyAndParse')).path,
+    verifyParseAndWrite: (await buildFloor('verifyParseAndWrite')).path,
     fetchAndPut: (await buildFloor('fetchAndPut')).path,
     secretThenGetItem: (await buildFloor('secretThenGetItem')).path,
   };
@@ -41,7 +52,8 @@ export async function buildBundles(readable: boolean): Promise<Bundles> {
     functions,
     floorBytes: getItem.bytes,
     run: readable ? await buildReadableTwins() : deployed,
-    children: { coldStart: child('coldStart'), invoke: child('invoke'), heap: child('heap') },
+    sync: sync.path,
+    children: { coldStart: child('coldStart'), invoke: child('invoke'), heap: child('heap'), sync: child('sync') },
   };
 }
 
@@ -76,6 +88,7 @@ async function buildReadableTwins(): Promise<Bundles['run']> {
     router: await twin('inbound-call', FUNCTIONS['inbound-call']),
     getItem: await twin('getItem', 'test/bench/floors/getItem.ts'),
     verifyAndParse: await twin('verifyAndParse', 'test/bench/floors/verifyAndParse.ts'),
+    verifyParseAndWrite: await twin('verifyParseAndWrite', 'test/bench/floors/verifyParseAndWrite.ts'),
     fetchAndPut: await twin('fetchAndPut', 'test/bench/floors/fetchAndPut.ts'),
     secretThenGetItem: await twin('secretThenGetItem', 'test/bench/floors/secretThenGetItem.ts'),
   };

@@ -1,8 +1,9 @@
 // The benchmark's table: printed for people, written as JSON so two runs can be compared.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { CostReport } from './cost/costTable';
 
-export type Unit = 'B' | 'ms' | 'µs' | 'req/s' | 'MiB' | 'entries';
+export type Unit = 'B' | 'bytes' | 'ms' | 'µs' | 'req/s' | 'MiB' | 'entries';
 
 export interface Row {
   figure: string;
@@ -24,6 +25,8 @@ export interface Report {
   startedAt: string;
   seconds: number;
   rows: Row[];
+  /** What the stack costs a month, when the cost step ran. */
+  cost?: CostReport;
 }
 
 export function row(figure: string, unit: Unit, ours: number, floor: number, target?: number): Row {
@@ -73,6 +76,8 @@ function format(value: number, unit: Unit): string {
   switch (unit) {
     case 'B':
       return `${(value / 1024).toFixed(1)} KiB`;
+    case 'bytes':
+      return `${Math.round(value).toLocaleString('en-US')} B`;
     case 'req/s':
       return `${Math.round(value).toLocaleString('en-US')} req/s`;
     case 'entries':

@@ -1,5 +1,6 @@
-// `npm run bench`: the router and the floors measured side by side in one run, printed as a table and written to
-// dist/bench/results.json. `-- --quick` only proves the benchmark still runs: few calls, and its times mean nothing.
+// `npm run bench`: the router and the floors measured side by side in one run, printed as a table with the monthly
+// cost model after it, and written to dist/bench/results.json (method and figures: test/bench/README.md).
+// `-- --quick` only proves the benchmark still runs: few calls, and its times mean nothing.
 // `-- --cpu-prof` runs readable twins of the bundles and writes each in-process child's CPU profile to
 // dist/bench/profiles, to see what a gap is made of; profiling slows those children, so quote no time from that run.
 import { cpus } from 'node:os';
@@ -7,19 +8,45 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Bench } from './bench';
 import { BENCH_DIR, buildBundles } from './bundles';
-import { AGENT_COUNTS, FRONT_DESK, withAgents } from './configs';
+import {
+  AGENT_COUNTS,
+  FRONT_DESK,
+  FULL_POLICY,
+  FULL_POLICY_DESK,
+  frontDeskAt,
+  STICKY_POLICY,
+  STICKY_POLICY_DESK,
+  TYPICAL_POLICY,
+  TYPICAL_POLICY_DESK,
+  withAgents,
+} from './configs';
+import { type CostReport, formatCost } from './cost/costTable';
 import { agentGrowthRows } from './measure/agents';
 import { bundleSizeRows } from './measure/bundleSize';
 import { coldStartRows, modelledColdStartRows } from './measure/coldStart';
+import { costReport } from './measure/cost';
 import { decisionLineRows } from './measure/decisionLine';
 import { heapRows } from './measure/heap';
+import { policyRows } from './measure/policy';
 import { dynamoRows, retellRows } from './measure/tiers';
 import { warmRows } from './measure/warm';
 import { formatReport, type Report, type Row, writeReport } from './report';
 import { startWorld } from './world';
 
 const USAGE = 'usage: npm run bench [-- --quick] [-- --cpu-prof] [-- --only <step>[,<step>…]]';
-const STEP_IDS = ['bundle', 'cold', 'modelled', 'warm', 'line', 'dynamodb', 'retell', 'agents', 'memory'] as const;
+const STEP_IDS = [
+  'bundle',
+  'cold',
+  'modelled',
+  'warm',
+  'line',
+  'dynamodb',
+  'retell',
+  'agents',
+  'policy',
+  'memory',
+  'cost',
+] as const;
 type StepId = (typeof STEP_IDS)[number];
 
 let options: { quick: boolean; 'cpu-prof': boolean; only?: string | undefined; help: boolean };
@@ -39,7 +66,8 @@ try {
 }
 if (options.help) {
   process.stdout.write(
-    `${USAGE}\nMeasures the router against its floors in one run and prints the table (see README, Performance).\n` +
+    `${USAGE}\nMeasures the router against its floors in one run, prints the table and what the stack costs a month ` +
+      '(test/bench/README.md).\n' +
       '  --quick     few calls: proves the benchmark runs; its times mean nothing\n' +
       '  --cpu-prof  CPU profiles of readable bundles in dist/bench/profiles (times distorted)\n' +
       `  --only      only these steps, for working on one figure: ${STEP_IDS.join(', ')}\n`,
@@ -65,6 +93,15 @@ const SIZES = quick
       agents: { warmup: 50, iterations: 200, block: 50 },
       heapNumbers: 20_000,
       decisionLines: 200,
+      cost: {
+        warm: { warmup: 50, iterations: 200, block: 50 },
+        table: { warmup: 5, iterations: 20, block: 5 },
+        coldStarts: 2,
+        syncRuns: 1,
+        simulatedRequests: 1,
+        // One open hour of one day: metric-hours are counted by the whole hour.
+        maxSimulatedDays: 1 / 12,
+      },
     }
   : {
       coldStarts: 21,
@@ -74,6 +111,14 @@ const SIZES = quick
       agents: { warmup: 1_000, iterations: 10_000, block: 500 },
       heapNumbers: 100_000,
       decisionLines: 5_000,
+      cost: {
+        warm: { warmup: 1_000, iterations: 5_000, block: 500 },
+        table: { warmup: 50, iterations: 500, block: 50 },
+        coldStarts: 21,
+        syncRuns: 5,
+        simulatedRequests: 100_000,
+        maxSimulatedDays: 7,
+      },
     };
 
 const startedAt = new Date();
@@ -87,7 +132,15 @@ const bench: Bench = {
   bundles,
   world,
   nodeFlags: (name) =>
-    cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${BENCH_DIR}/profiles`, `--cpu-prof-name=${name}.cpuprofile`] : [],
+    cpuProfile
+      ? [
+          '--cpu-prof',
+          `--cpu-prof-dir=${BENCH_DIR}/profiles`,
+          `--cpu-prof-name=${name}.cpuprofile`,
+          // A sample every 50 µs rather than every 1,000: a warm call takes about 10 µs.
+          '--cpu-prof-interval=50',
+        ]
+      : [],
 };
 
 const steps: [StepId, string, () => Row[] | Promise<Row[]>][] = [
@@ -103,11 +156,32 @@ const steps: [StepId, string, () => Row[] | Promise<Row[]>][] = [
   ['dynamodb', `config in DynamoDB, ${SIZES.dynamodb.iterations} calls each`, () => dynamoRows(bench, SIZES.dynamodb)],
   ['retell', `config only at Retell, ${SIZES.retell.iterations} calls each`, () => retellRows(bench, SIZES.retell)],
   ['agents', `agents per number, ${SIZES.agents.iterations} calls each`, () => agentGrowthRows(bench, SIZES.agents)],
+  [
+    'policy',
+    `routing policies, ${SIZES.warm.iterations} warm and ${SIZES.dynamodb.iterations} table calls each`,
+    () => policyRows(bench, { warm: SIZES.warm, dynamodb: SIZES.dynamodb }),
+  ],
   ['memory', `memory tier, ${SIZES.heapNumbers} numbers`, () => heapRows(bench, SIZES.heapNumbers)],
+  [
+    'cost',
+    'what it costs: the figures it needs, and a month played at each volume',
+    async () => {
+      cost = await costReport(bench, SIZES.cost);
+      return [];
+    },
+  ],
 ];
+let cost: CostReport | undefined;
 const rows: Row[] = [];
 try {
-  await world.store([FRONT_DESK, ...AGENT_COUNTS.map(withAgents)]);
+  await world.store([
+    FRONT_DESK,
+    ...AGENT_COUNTS.map(withAgents),
+    frontDeskAt(FULL_POLICY_DESK),
+    frontDeskAt(TYPICAL_POLICY_DESK),
+    frontDeskAt(STICKY_POLICY_DESK),
+  ]);
+  await world.storePolicies([FULL_POLICY, STICKY_POLICY, TYPICAL_POLICY]);
   for (const [id, what, measure] of steps) {
     if (only !== undefined && !only.includes(id)) continue;
     console.error(`· ${what} (at ${elapsed()})`);
@@ -125,8 +199,10 @@ const report: Report = {
   startedAt: startedAt.toISOString(),
   seconds: (performance.now() - began) / 1000,
   rows,
+  ...(cost === undefined ? {} : { cost }),
 };
 const resultsPath = `${BENCH_DIR}/results.json`;
 await writeReport(report, resultsPath);
 console.log(formatReport(report));
+if (cost !== undefined) console.log(`\n${formatCost(cost)}`);
 console.log(`written to ${resultsPath}`);

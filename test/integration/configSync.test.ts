@@ -1,10 +1,14 @@
 // The config sync against the Retell stand-in (List Phone Numbers v2) and dynalite, with the real webhook beside it.
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeSummary } from '../../infra/cli/sync';
 import type { PhoneNumberRecord } from '../../infra/local/retellStandIn';
 import { ConfigTable, type ItemSummary } from '../../lib/config/configTable';
 import { type ConfigSyncApp, createConfigSyncApp, createConfigSyncHandler } from '../../lib/config/scheduledSync';
+import { SYNC_LEASE_KEY, SyncLeases } from '../../lib/config/syncLease';
 import { createLogger } from '../../lib/logger';
 import type { SyncSummary } from '../../lib/observability/syncRecord';
+import { createRetellPhoneNumberLister, type PhoneNumberLister } from '../../lib/retell/phoneNumberList';
 import { PhoneNumberSchema } from '../../lib/retell/schemas';
 import { type Harness, type HarnessOptions, startHarness, TABLE_NAME } from '../support/harness';
 import { TEST_API_KEY } from '../support/signing';
@@ -58,6 +62,19 @@ async function agentFor(h: Harness, to: string): Promise<string | undefined> {
   const response = await h.send('call_inbound', CALLER, to);
   expect(response.statusCode).toBe(200);
   return (JSON.parse(response.body) as { call_inbound: { override_agent_id?: string } }).call_inbound.override_agent_id;
+}
+
+/** One run of the scheduled function: its summary and its record line. */
+async function runHandler(h: Harness, env: Record<string, string> = {}) {
+  const lines: string[] = [];
+  const handler = createConfigSyncHandler({
+    env: syncEnv(h, env),
+    emit: (line) => lines.push(line),
+    overrides: { dynamodb: h.dynamodb, logger: createLogger('error', () => undefined) },
+  });
+  const summary: SyncSummary = await handler({});
+  expect(lines).toHaveLength(1);
+  return { summary, record: JSON.parse(lines[0] as string) as Record<string, unknown> };
 }
 
 describe('config sync', () => {
@@ -186,18 +203,6 @@ describe('config sync', () => {
   });
 
   describe('a failed run', () => {
-    async function runHandler(h: Harness, env: Record<string, string>) {
-      const lines: string[] = [];
-      const handler = createConfigSyncHandler({
-        env: syncEnv(h, env),
-        emit: (line) => lines.push(line),
-        overrides: { dynamodb: h.dynamodb, logger: createLogger('error', () => undefined) },
-      });
-      const summary: SyncSummary = await handler({});
-      expect(lines).toHaveLength(1);
-      return { summary, record: JSON.parse(lines[0] as string) as Record<string, unknown> };
-    }
-
     it('removes nothing when a page fails, and reports it with SyncFailures 1', async () => {
       const h = await start();
       await syncApp(h).run(BUDGET_MS);
@@ -238,5 +243,100 @@ describe('config sync', () => {
       expect(record).toMatchObject({ SyncFailures: 1 });
       expect(h.retell.listRequests()).toBe(0);
     });
+  });
+});
+
+describe('one run at a time', () => {
+  /** A lister that waits at its first page until `go` is called, so a run can be held in progress. */
+  function held(h: Harness) {
+    const retell = createRetellPhoneNumberLister({
+      apiKey: () => TEST_API_KEY,
+      baseURL: h.retell.baseUrl,
+      timeoutMs: 5_000,
+    });
+    let go!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      go = resolve;
+    });
+    let entered!: () => void;
+    const listing = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const lister: PhoneNumberLister = {
+      async listPage(query, signal) {
+        entered();
+        await gate;
+        return retell.listPage(query, signal);
+      },
+    };
+    return { lister, listing, go };
+  }
+
+  /** Every item of the table under a reserved key: the lease, while one is held. */
+  async function reservedItems(h: Harness): Promise<string[]> {
+    const { Items = [] } = await h.dynamodb.send(new ScanCommand({ TableName: TABLE_NAME }));
+    return Items.map((item) => item.phone_number?.S ?? '').filter((key) => key.startsWith('#'));
+  }
+
+  it('stops a run that starts while another is in progress, at once, and runs the next one after it', async () => {
+    const h = await start();
+    const slow = held(h);
+    const first = createConfigSyncApp(syncEnv(h), {
+      dynamodb: h.dynamodb,
+      logger: createLogger('error', () => undefined),
+      lister: slow.lister,
+    }).run(BUDGET_MS);
+    await slow.listing;
+    expect(await reservedItems(h)).toEqual([SYNC_LEASE_KEY]);
+
+    const second = await syncApp(h).run(BUDGET_MS);
+    // dynalite does not return the holder's item with the refusal, so the time is not known here.
+    expect(second).toEqual({
+      ok: true,
+      written: 0,
+      unchanged: 0,
+      removed: 0,
+      invalid: [],
+      pages: 0,
+      durationMs: 0,
+      skipped: { reason: 'run_in_progress', heldUntil: undefined },
+    });
+    expect(h.retell.listRequests()).toBe(0);
+
+    slow.go();
+    expect(await first).toMatchObject({ ok: true, written: 12 });
+    expect(await reservedItems(h)).toEqual([]);
+    const third = await syncApp(h).run(BUDGET_MS);
+    expect(third).toMatchObject({ ok: true, written: 0, unchanged: 12, removed: 0 });
+    expect(third.skipped).toBeUndefined();
+  });
+
+  it('takes over the lease of a run that crashed once it runs out, and never takes it for a number', async () => {
+    const h = await start();
+    const until = Date.now() + 30_000;
+    const crashed = await new SyncLeases(h.dynamodb, TABLE_NAME).acquire(until, AbortSignal.timeout(5_000));
+    expect(crashed.acquired).toBe(true);
+
+    const before = await syncApp(h).run(BUDGET_MS);
+    expect(before).toMatchObject({ ok: true, written: 0, skipped: { reason: 'run_in_progress' } });
+
+    // The same table a moment after the crashed run's deadline, which was its lease's end.
+    const after = await syncApp(h, {}, () => Date.now() + 30_001).run(BUDGET_MS);
+    expect(after).toMatchObject({ ok: true, written: 12, removed: 0 });
+    expect(after.skipped).toBeUndefined();
+    expect(await reservedItems(h)).toEqual([]);
+    expect([...(await tableItems(h)).keys()]).toHaveLength(12);
+  });
+
+  it('says so in its record line and in npm run sync, without counting it as a failure', async () => {
+    const h = await start();
+    await new SyncLeases(h.dynamodb, TABLE_NAME).acquire(Date.now() + 30_000, AbortSignal.timeout(5_000));
+    const { summary, record } = await runHandler(h);
+    expect(summary).toMatchObject({ ok: true, skipped: 'run_in_progress' });
+    expect(record).toMatchObject({ level: 'info', message: 'config sync', skipped: 'run_in_progress' });
+    expect(record).not.toHaveProperty('SyncFailures');
+    expect(describeSummary(summary)).toBe(
+      'sync SKIPPED: another run is in progress; this one stopped at once and changed nothing',
+    );
   });
 });

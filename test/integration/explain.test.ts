@@ -8,6 +8,7 @@ import { createApp } from '../../lib/app';
 import { refusingEndpoint } from '../support/deadPeers';
 import { startHarness, TABLE_NAME } from '../support/harness';
 import { TEST_API_KEY } from '../support/signing';
+import { captureStream, jsonLines } from '../support/stdio';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FRONT_DESK = '+14155550100'; // weighted 0.8/0.2 calls, US and CA callers only
@@ -129,11 +130,13 @@ describe('npm run explain on the demo fixtures', () => {
       allowed_countries: ['US'],
       caller_country: 'GB',
       country_allowed: false,
+      caller_assignment: null,
       assigned_agent_id: null,
     });
     expect(describeExplanation(explained)).toMatch(
       /^countries +US; the caller is from GB: not allowed, so the contact is rejected$/m,
     );
+    expect(describeExplanation(explained)).toMatch(/^caller +rejected before any agent is assigned$/m);
   });
 
   it('explains an unknown number: no candidates, an empty override, Retell as the source', async () => {
@@ -158,8 +161,13 @@ describe('npm run explain on the demo fixtures', () => {
   });
 
   it('explains a config that is unavailable: Retell refusing connections and nothing cached', async () => {
+    const stderr = captureStream(process.stderr);
     const env = { RETELL_API_KEY: TEST_API_KEY, RETELL_BASE_URL: await refusingEndpoint() };
     const explained = await explainContact(env, 'call_inbound', FRONT_DESK, NEW_YORK);
+    // The router's own error line, on stderr as the webhook would log it.
+    expect(jsonLines(stderr)).toEqual([
+      expect.objectContaining({ level: 'error', message: 'Retell failed; no config cached, failing open' }),
+    ]);
     expect(explanationJson(explained)).toMatchObject({
       reason: 'config_unavailable',
       response: { call_inbound: {} },

@@ -1,9 +1,9 @@
 // npm start end to end: the local server on a free port, signed calls and SMS over HTTP, and each decision.
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, placeCall } from '../../infra/cli/call';
+import { describe as describeAnswer, explain, placeCall } from '../../infra/cli/call';
 import { DEMO_API_KEY, EXAMPLE_CALL } from '../../infra/local/demo';
-import { type LocalServer, PortInUseError, startLocalServer } from '../../infra/local/server';
+import { LAMBDA_PAYLOAD_BYTES, type LocalServer, PortInUseError, startLocalServer } from '../../infra/local/server';
 import { TABLE_KEY, TTL_ATTRIBUTE } from '../../lib/config/configTable';
 import type { InboundKind } from '../../lib/retell/schemas';
 import { MAX_BODY_BYTES } from '../../lib/webhook/rawBody';
@@ -71,7 +71,7 @@ describe('the local server', () => {
   });
 
   it.each([
-    ['routed, naming the agent and version', US, '+14155550102', 'routed to agent agent_legacy_receptionist v7'],
+    ['routed, naming the agent and version', US, '+14155550102', 'routed to agent agent_legacy_receptionist version 7'],
     ['unknown number', US, '+14155550199', 'unknown number: Retell does not know +14155550199'],
     [
       'no agent',
@@ -85,11 +85,13 @@ describe('the local server', () => {
   });
 
   it.each([
-    [3, 'routed to agent agent_a v3'],
-    ['prod', 'routed to agent agent_a (prod)'],
-    [undefined, 'routed to agent agent_a'],
-  ])('names the version %j of a routed agent as Retell writes it', (version, words) => {
-    expect(explain({ reason: 'routed', agent_id: 'agent_a', agent_version: version })).toBe(words);
+    [3, 'routed to agent agent_a version 3', 'override: agent agent_a version 3'],
+    ['prod', 'routed to agent agent_a version prod', 'override: agent agent_a version prod'],
+    [undefined, 'routed to agent agent_a', 'override: agent agent_a'],
+  ])('names the version %j of a routed agent in one form, number or tag', (version, reason, decision) => {
+    expect(explain({ reason: 'routed', agent_id: 'agent_a', agent_version: version })).toBe(reason);
+    const answer = { call_inbound: { override_agent_id: 'agent_a', override_agent_version: version } };
+    expect(describeAnswer('call_inbound', 200, JSON.stringify(answer))).toBe(decision);
   });
 
   it('says why a webhook was refused', async () => {
@@ -144,6 +146,22 @@ describe('the local server', () => {
     expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST']);
     const big = await fetch(server.urls.call_inbound, { method: 'POST', body: 'x'.repeat(MAX_BODY_BYTES + 1) });
     expect([big.status, ((await big.json()) as { error: string }).error]).toEqual([413, 'payload_too_large']);
+  });
+
+  it.each([
+    ["over the router's limit: the router refuses it, with its decision line", MAX_BODY_BYTES + 1, 'decision'],
+    [
+      "over Lambda's payload limit: the server refuses it as Lambda would, with a line of its own",
+      LAMBDA_PAYLOAD_BYTES + 1,
+      'request refused',
+    ],
+  ])('logs a 413 for a body %s', async (_name, bytes, message) => {
+    lines.length = 0;
+    const big = await fetch(server.urls.call_inbound, { method: 'POST', body: 'x'.repeat(bytes) });
+    expect(big.status).toBe(413);
+    expect(lines).toMatchObject([
+      { message, outcome: 'refused', reason: 'payload_too_large', status_code: 413, request_id: expect.any(String) },
+    ]);
   });
 
   it('says so when its port is taken, leaving the running server alone', async () => {

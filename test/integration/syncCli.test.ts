@@ -32,4 +32,23 @@ describe('npm run sync', () => {
       'error: page 2 of the listing failed; nothing was removed',
     ]);
   });
+
+  it('says a run stopped because another was in progress, and until when', () => {
+    const summary = {
+      ok: true,
+      written: 0,
+      unchanged: 0,
+      removed: 0,
+      invalid: 0,
+      invalid_configs: [],
+      pages: 0,
+      duration_ms: 0,
+      skipped: 'run_in_progress' as const,
+      lease_until: '2026-12-07T17:00:55.000Z',
+    };
+    expect(describeSummary(summary)).toBe(
+      'sync SKIPPED: another run is in progress (its lease runs out at 2026-12-07T17:00:55.000Z);' +
+        ' this one stopped at once and changed nothing',
+    );
+  });
 });

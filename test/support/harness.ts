@@ -2,7 +2,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { loadFixtures } from '../../infra/local/demo';
 import { functionUrlEvent } from '../../infra/local/functionUrlEvent';
-import { createCacheTable, type LocalDynamo, startLocalDynamo } from '../../infra/local/localDynamo';
+import { createCacheTable, createPolicyTable, type LocalDynamo, startLocalDynamo } from '../../infra/local/localDynamo';
 import {
   type PhoneNumberRecord,
   type RetellStandIn,
@@ -17,6 +17,8 @@ import type { HttpResponse } from '../../lib/webhook/httpResponse';
 import { sign, TEST_API_KEY } from './signing';
 
 export const TABLE_NAME = 'retell-router-test';
+/** The policy table, when a harness turns policies on. */
+export const POLICY_TABLE_NAME = 'retell-router-test-policies';
 
 export const FIXTURES = loadFixtures();
 
@@ -50,11 +52,14 @@ export interface HarnessOptions {
   dynamoCredentials?: DynamoDBClientConfig['credentials'];
   /** The router's LOG_LEVEL; info by default, as deployed. */
   logLevel?: LogLevel;
+  /** Create POLICY_TABLE_NAME and turn routing policies on (off by default, as for a stack without the table). */
+  policies?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dynamo = await startLocalDynamo();
   await createCacheTable(dynamo.endpoint, TABLE_NAME);
+  if (options.policies) await createPolicyTable(dynamo.endpoint, POLICY_TABLE_NAME);
   const retell = await startRetellStandIn(TEST_API_KEY, options.configs ?? FIXTURES, 0, options.retell);
   const dynamodb = new DynamoDBClient({
     endpoint: options.dynamoEndpoint ?? dynamo.endpoint,
@@ -68,6 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       RETELL_API_KEY: TEST_API_KEY,
       RETELL_BASE_URL: retell.baseUrl,
       CACHE_TABLE_NAME: TABLE_NAME,
+      ...(options.policies ? { POLICY_TABLE_NAME } : {}),
       ROUTER_SEED: '1',
       ...options.env,
     },

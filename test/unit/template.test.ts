@@ -198,13 +198,39 @@ describe('sam-template.yaml', () => {
   });
 
   const GRANTS: Record<string, string[]> = {
-    InboundCallFunction: ['dynamodb:GetItem', 'dynamodb:PutItem', 'secretsmanager:GetSecretValue'],
-    InboundSmsFunction: ['dynamodb:GetItem', 'dynamodb:PutItem', 'secretsmanager:GetSecretValue'],
+    InboundCallFunction: [
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'secretsmanager:GetSecretValue',
+    ],
+    InboundSmsFunction: [
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'secretsmanager:GetSecretValue',
+    ],
     [SYNC]: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'secretsmanager:GetSecretValue'],
   };
 
   it.each(ids)('%s may call only what it needs, on its table and its secret only', (id) => {
     expect(grantedActions(id).sort()).toEqual(GRANTS[id]);
+  });
+
+  it.each(ids)('%s may read the policy table, with policies on, and never write it', (id) => {
+    const onPolicies = statements(id).filter((statement) => statement.condition === 'PoliciesEnabled');
+    if (properties(id).FunctionUrlConfig === undefined) {
+      expect(onPolicies).toEqual([]);
+      return;
+    }
+    expect(onPolicies).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+        Resource: { 'Fn::GetAtt': ['PolicyTable', 'Arn'] },
+        condition: 'PoliciesEnabled',
+      },
+    ]);
   });
 
   it('grants, across the functions, exactly the commands the code sends', () => {
@@ -312,12 +338,46 @@ describe('sam-template.yaml', () => {
     expect(values).toContainEqual({ Ref: logGroup });
   });
 
-  it('keeps no data it cannot lose: the table, log groups and created secret go with the stack', () => {
+  it('keeps no data it cannot lose: the cache table, log groups and created secret go with the stack', () => {
     for (const [id, { Type, ...attributes }] of Object.entries(template.Resources)) {
       if (!['AWS::DynamoDB::Table', 'AWS::Logs::LogGroup', 'AWS::SecretsManager::Secret'].includes(Type)) continue;
+      if (id === 'PolicyTable') continue;
       expect(attributes, id).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
     }
     expect(resource('RetellApiKeySecret').Condition).toBe('CreateApiKeySecret');
+  });
+
+  it("keeps the customer's policies: retained with the stack or on replacement, point-in-time recovery, no TTL", () => {
+    const { Type, Condition, DeletionPolicy, UpdateReplacePolicy, Properties } = template.Resources.PolicyTable as {
+      Type: string;
+      Condition: string;
+      DeletionPolicy: string;
+      UpdateReplacePolicy: string;
+      Properties: Record<string, unknown>;
+    };
+    expect({ Type, Condition, DeletionPolicy, UpdateReplacePolicy }).toEqual({
+      Type: 'AWS::DynamoDB::Table',
+      Condition: 'PoliciesEnabled',
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    expect(Properties).toMatchObject({
+      TableName: { Ref: 'PolicyTableName' },
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'phone_number', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'phone_number', AttributeType: 'S' }],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    expect(Properties.TimeToLiveSpecification).toBeUndefined();
+  });
+
+  it('names the policy table to the functions, or nothing when PolicyTableName is empty (policies off)', () => {
+    const environment = template.Globals?.Function?.Environment as { Variables: Record<string, unknown> };
+    const variable = environment.Variables.POLICY_TABLE_NAME;
+    expect(variable).toEqual({ 'Fn::If': ['PoliciesEnabled', { Ref: 'PolicyTable' }, ''] });
+    expect((template as { Conditions?: Record<string, unknown> }).Conditions?.PoliciesEnabled).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'PolicyTableName' }, ''] }],
+    });
   });
 
   it('tags the functions and every other resource that takes tags', () => {
@@ -497,6 +557,33 @@ describe('sam-template.yaml parameters', () => {
   ])('MetricsNamespace %j is a CloudWatch namespace: %s', (value, valid) => {
     expect(parameterAccepts('MetricsNamespace', value)).toBe(valid);
   });
+
+  // Read by CloudFormation only: Lambda takes whole numbers, and a Number parameter would let 1.5 through to a
+  // deployment that fails half-way.
+  describe.each(['ReservedConcurrency', 'ProvisionedConcurrency'])('%s', (name) => {
+    const condition = { ReservedConcurrency: 'ReserveConcurrency', ProvisionedConcurrency: 'ProvisionConcurrency' }[
+      name
+    ] as string;
+
+    it.each(['0', '1', '250', '999999999'])('takes %j', (value) => {
+      expect(parameterAccepts(name, value)).toBe(true);
+    });
+
+    it.each(['1.5', '0.0', '-1', '', ' 1', '1e3', 'ten', '1000000000'])('refuses %j at deploy time', (value) => {
+      expect(parameterAccepts(name, value)).toBe(false);
+    });
+
+    // "00" would not equal "0": the function would then reserve (or provision) zero, and reserving zero stops it.
+    it.each(['00', '01'])('refuses %j, a leading zero its condition would not read as 0', (value) => {
+      expect(parameterAccepts(name, value)).toBe(false);
+    });
+
+    it('applies only when above 0', () => {
+      expect(resolveValue(template, { Condition: condition })).toBe(false);
+      expect(resolveValue(template, { Condition: condition }, { [name]: '0' })).toBe(false);
+      expect(resolveValue(template, { Condition: condition }, { [name]: '1' })).toBe(true);
+    });
+  });
 });
 
 /** Lists of addresses and ranges, mostly well formed, with the separators people type. */
@@ -527,6 +614,8 @@ const DECISION_METRICS: Record<string, string[]> = {
   SignatureRefusals: ['function_name'],
   ColdStarts: ['function_name'],
   ConfigLookups: ['function_name', 'config_source'],
+  PolicyUnavailable: ['function_name'],
+  PolicyMalformed: ['function_name'],
 };
 const LAMBDA_METRICS = ['Duration', 'Errors', 'Throttles'];
 const FIELD_VALUES: Record<string, string[] | undefined> = {
@@ -539,6 +628,8 @@ const FIELD_VALUES: Record<string, string[] | undefined> = {
     'no_agent',
     'config_unavailable',
     'country_not_allowed',
+    'blocked_caller',
+    'after_hours',
     'invalid_signature',
     'invalid_payload',
     'invalid_json',
@@ -550,6 +641,8 @@ const FIELD_VALUES: Record<string, string[] | undefined> = {
   ],
   assignment: ['random', 'sticky'],
   config_source: ['memory', 'dynamodb', 'retell', 'stale'],
+  routing_rule: ['blocked_caller', 'allowed_countries', 'after_hours', 'pinned', 'experiment', 'weighted'],
+  business_hours: ['open', 'closed'],
 };
 const DECISION_FIELDS = [
   ...Object.keys(FIELD_VALUES),
@@ -563,6 +656,9 @@ const DECISION_FIELDS = [
   'agent_id',
   'agent_version',
   'config_age_ms',
+  'policy_version',
+  'experiment_name',
+  'experiment_arm',
   'duration_ms',
   'source_ip',
   'status_code',
@@ -590,13 +686,15 @@ function resourcesOfType(type: string): [string, Record<string, unknown>][] {
 }
 
 const INSIGHTS_WORDS = new Set(
-  'SOURCE filter and or not stats count by as sort asc desc fields limit earliest latest in like bin'.split(' '),
+  'SOURCE filter and or not stats count by as sort asc desc fields limit earliest latest in like bin ispresent'.split(
+    ' ',
+  ),
 );
 
 /** The decision-line fields a Logs Insights query reads (not its aliases, @-fields, keywords or literals). */
 function insightsFields(query: string): string[] {
   const aliases = new Set([...query.matchAll(/\bas\s+(\w+)/g)].map((match) => match[1]));
-  const bare = query.replace(/"[^"]*"|'[^']*'|@\w+|\b\d+\b/g, ' ');
+  const bare = query.replace(/"[^"]*"|'[^']*'|@\w+|\b\d+[a-z]?\b/g, ' ');
   const words = [...bare.matchAll(/\b[A-Za-z_]\w*\b/g)].map((match) => match[0]);
   return [...new Set(words.filter((word) => !INSIGHTS_WORDS.has(word) && !aliases.has(word)))];
 }
@@ -636,6 +734,7 @@ describe('sam-template.yaml alarms', () => {
       'AWS/Lambda/Errors',
       'AWS/Lambda/Throttles',
       'RetellRouter/FailOpen',
+      'RetellRouter/PolicyUnavailable',
       'RetellRouter/SignatureRefusals',
     ]);
     for (const { metric, dimension } of mine) {
@@ -646,6 +745,15 @@ describe('sam-template.yaml alarms', () => {
       } else {
         expect(DECISION_METRICS[name]).toEqual([dimension]);
       }
+    }
+  });
+
+  it('watches policy lookups that found the table failing, only where policies are on', () => {
+    const mine = alarms.filter(([, alarm]) => watched(alarm).metric === 'RetellRouter/PolicyUnavailable');
+    expect(mine.map(([, alarm]) => watched(alarm).functionId).sort()).toEqual([...webhooks].sort());
+    for (const [id, alarm] of mine) {
+      expect(resource(id).Condition).toBe('PoliciesEnabled');
+      expect(alarm).toMatchObject({ Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
     }
   });
 
@@ -826,6 +934,9 @@ describe('sam-template.yaml dashboard', () => {
     }
     expect(logs.map(({ properties }) => properties.query)).toContainEqual(
       expect.stringMatching(/stats count\(\*\).* by to_number, agent_id/),
+    );
+    expect(logs.map(({ properties }) => properties.query)).toContainEqual(
+      expect.stringMatching(/stats count\(\*\) as contacts by bin\(5m\), routing_rule$/),
     );
   });
 });

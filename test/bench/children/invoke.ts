@@ -1,10 +1,13 @@
 // Drives handler bundles in one process, block by block in turn so they share the noise, and times every call.
+import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import { lambdaContext } from '../../../infra/local/lambdaContext';
 import { usCaller } from '../callers';
 import type { ArmResult, InvokeSpec } from '../protocol';
 import { signedCallEvent } from '../signedEvent';
 import { percentile } from '../stats';
+import { FUNCTION_NAME } from './functionName';
 import { type BundleHandler, loadHandler } from './loadHandler';
 
 interface Running {
@@ -13,6 +16,10 @@ interface Running {
   handler: BundleHandler;
   events: LambdaFunctionURLEvent[];
   samples: Float64Array;
+  cpuMicros: number;
+  /** Calls in the blocks whose CPU time was counted. */
+  cpuCalls: number;
+  lineBytes: number;
   statuses: Record<string, number>;
   bodies: Record<string, string>;
 }
@@ -58,34 +65,64 @@ for (const arm of spec.arms) {
     handler: await withEnv(arm.env, () => loadHandler(arm.bundle, instance)),
     events: eventsFor(arm.toNumbers),
     samples: new Float64Array(spec.iterations),
+    cpuMicros: 0,
+    cpuCalls: 0,
+    lineBytes: 0,
     statuses: {},
     bodies: {},
   });
 }
 
-for (let start = 0; start < total; start += spec.block) {
+let writing: Running | undefined;
+if (spec.countLineBytes === true) {
+  // The bundles share this module object with the child: their fs.writeSync is this one.
+  const writeSync = fs.writeSync;
+  fs.writeSync = ((fd: number, data: unknown, ...rest: unknown[]) => {
+    if (fd === 1 && writing !== undefined) {
+      writing.lineBytes += typeof data === 'string' ? Buffer.byteLength(data) : (data as Uint8Array).byteLength;
+    }
+    return Reflect.apply(writeSync, fs, [fd, data, ...rest]);
+  }) as typeof fs.writeSync;
+}
+
+for (let start = 0, round = 0; start < total; start += spec.block, round++) {
   const end = Math.min(total, start + spec.block);
-  for (const arm of arms) {
+  // Each block starts with the next arm: the arm that follows another pays for what that one left behind.
+  for (let a = 0; a < arms.length; a++) {
+    const arm = arms[(a + round) % arms.length] as Running;
+    writing = arm;
     await withEnv(arm.env, async () => {
+      const cpu = process.cpuUsage();
       for (let i = start; i < end; i++) {
+        // Lambda's context, made before the clock starts: a request id per call and the time left of a 5 s timeout.
+        const context = lambdaContext({ functionName: FUNCTION_NAME, timeoutSeconds: 5, memoryMb: 512 });
         const began = performance.now();
-        const response = await arm.handler(arm.events[i] as LambdaFunctionURLEvent);
+        const response = await arm.handler(arm.events[i] as LambdaFunctionURLEvent, context);
         const took = performance.now() - began;
         if (i >= spec.warmup) arm.samples[i - spec.warmup] = took;
         const status = String(response.statusCode);
         arm.statuses[status] = (arm.statuses[status] ?? 0) + 1;
         arm.bodies[status] ??= response.body ?? '';
       }
+      // Only blocks wholly past the warm-up, which pays for the JIT, the first config load and connections.
+      if (start >= spec.warmup) {
+        const used = process.cpuUsage(cpu);
+        arm.cpuMicros += used.user + used.system;
+        arm.cpuCalls += end - start;
+      }
     });
   }
 }
+writing = undefined;
 
 const results = arms.map(
-  ({ name, samples, statuses, bodies }): ArmResult => ({
+  ({ name, samples, cpuMicros, cpuCalls, lineBytes, statuses, bodies }): ArmResult => ({
     name,
     p50Ms: percentile(samples, 50),
     p99Ms: percentile(samples, 99),
     perSecond: (samples.length * 1000) / samples.reduce((sum, ms) => sum + ms, 0),
+    cpuMsPerCall: cpuCalls === 0 ? Number.NaN : cpuMicros / 1000 / cpuCalls,
+    ...(spec.countLineBytes === true ? { lineBytesPerCall: lineBytes / total } : {}),
     statuses,
     bodies,
   }),

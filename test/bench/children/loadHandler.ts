@@ -1,9 +1,12 @@
 // A Lambda bundle's handler, imported as the runtime does: by file, with its own copy of every dependency.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
 
-export type BundleHandler = (event: LambdaFunctionURLEvent) => Promise<{ statusCode: number; body?: string }>;
+export type BundleHandler = (
+  event: LambdaFunctionURLEvent,
+  context?: Context,
+) => Promise<{ statusCode: number; body?: string }>;
 
 /** `instance` names a separate copy of the bundle's modules (and so of its app), for an arm set up differently. */
 export async function loadHandler(bundle: string, instance?: string): Promise<BundleHandler> {

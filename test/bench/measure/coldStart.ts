@@ -17,12 +17,18 @@ interface ColdArm {
   answers: RegExp;
 }
 
-interface ColdTimes {
+export interface ColdTimes {
   /** Spawn to answer, ms. */
   total: number[];
   load: number[];
   handler: number[];
   request: number[];
+  /** Process CPU time from its start to the answer, ms. */
+  cpu: number[];
+  /** The decision line's bytes, when the bundle writes one. */
+  lineBytes: number[];
+  /** Most resident memory the process held, MiB. */
+  maxRssMb: number[];
 }
 
 export async function coldStartRows(bench: Bench, processes: number): Promise<Row[]> {
@@ -40,15 +46,7 @@ export async function coldStartRows(bench: Bench, processes: number): Promise<Ro
  * a round-trip time (test/bench/network), against a floor that reads the secret and then sends one GetItem.
  */
 export async function modelledColdStartRows(bench: Bench, processes: number): Promise<Row[]> {
-  const env = { ...bench.world.childEnv, ...bench.world.modelled.childEnv, RETELL_API_KEY: '' };
-  const reads = bench.world.modelled.secretsManager.reads(SECRET_ARN);
-  const [ours, floor] = await coldStarts(bench, processes, env, [
-    { bundle: bench.bundles.run.router, answers: /"override_agent_id"/ },
-    { bundle: bench.bundles.run.secretThenGetItem, answers: /agent_frontdesk_stable/ },
-  ]);
-  if (bench.world.modelled.secretsManager.reads(SECRET_ARN) - reads !== 2 * processes) {
-    throw new Error('a modelled cold start did not read the secret exactly once');
-  }
+  const [ours, floor] = await modelledColdStarts(bench, processes);
   const m = (times: number[]) => median(times);
   const rows = [
     row(
@@ -71,6 +69,33 @@ export async function modelledColdStartRows(bench: Bench, processes: number): Pr
   return rows;
 }
 
+const modelled = new Map<string, Promise<[ours: ColdTimes, floor: ColdTimes]>>();
+
+/**
+ * `processes` cold starts of the router and as many of its floor on the modelled network, run once per bench and
+ * number of processes: the modelled cold-start rows and the cost model share them.
+ */
+export function modelledColdStarts(bench: Bench, processes: number): Promise<[ours: ColdTimes, floor: ColdTimes]> {
+  const key = String(processes);
+  let times = modelled.get(key);
+  if (times === undefined) {
+    times = (async () => {
+      const env = { ...bench.world.childEnv, ...bench.world.modelled.childEnv, RETELL_API_KEY: '' };
+      const reads = bench.world.modelled.secretsManager.reads(SECRET_ARN);
+      const measured = await coldStarts(bench, processes, env, [
+        { bundle: bench.bundles.run.router, answers: /"override_agent_id"/ },
+        { bundle: bench.bundles.run.secretThenGetItem, answers: /agent_frontdesk_stable/ },
+      ]);
+      if (bench.world.modelled.secretsManager.reads(SECRET_ARN) - reads !== 2 * processes) {
+        throw new Error('a modelled cold start did not read the secret exactly once');
+      }
+      return measured;
+    })();
+    modelled.set(key, times);
+  }
+  return times;
+}
+
 async function coldStarts(
   bench: Bench,
   processes: number,
@@ -78,7 +103,15 @@ async function coldStarts(
   arms: readonly [ours: ColdArm, floor: ColdArm],
 ): Promise<[ours: ColdTimes, floor: ColdTimes]> {
   const { world } = bench;
-  const empty = (): ColdTimes => ({ total: [], load: [], handler: [], request: [] });
+  const empty = (): ColdTimes => ({
+    total: [],
+    load: [],
+    handler: [],
+    request: [],
+    cpu: [],
+    lineBytes: [],
+    maxRssMb: [],
+  });
   const times: [ColdTimes, ColdTimes] = [empty(), empty()];
   const retellAsked = world.retell.totalRequests();
   for (let i = 0; i < processes; i++) {
@@ -99,7 +132,10 @@ async function coldStarts(
       armTimes.total.push(ms);
       armTimes.load.push(message.loadMs);
       armTimes.handler.push(message.handlerMs);
+      armTimes.cpu.push(message.cpuMs);
+      armTimes.maxRssMb.push(message.maxRssMb);
       if (message.requestMs !== undefined) armTimes.request.push(message.requestMs);
+      if (message.lineBytes !== undefined) armTimes.lineBytes.push(message.lineBytes);
     }
   }
   if (world.retell.totalRequests() !== retellAsked) throw new Error('a cold start asked Retell: the table missed');

@@ -16,8 +16,9 @@ export async function runArms(
   env: Record<string, string>,
   arms: Arm[],
   sizing: Sizing,
+  options: Pick<InvokeSpec, 'countLineBytes'> = {},
 ): Promise<ArmResult[]> {
-  const spec: InvokeSpec = { apiKey: API_KEY, arms, ...sizing };
+  const spec: InvokeSpec = { apiKey: API_KEY, arms, ...sizing, ...options };
   const { message } = await runChild<ArmResult[]>(
     bench.bundles.children.invoke,
     [JSON.stringify(spec)],

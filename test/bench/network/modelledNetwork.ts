@@ -13,7 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { generate } from 'selfsigned';
 import { type SecretsManagerStandIn, startSecretsManagerStandIn } from '../../../infra/local/secretsManagerStandIn';
 import { BENCH_DIR } from '../bundles';
-import { type ModelledPeer, startModelledPeer } from './modelledPeer';
+import { type Certificate, type ModelledPeer, startModelledPeer } from './modelledPeer';
 
 export const RTT_MS = { dynamodb: 2, secretsManager: 10, retell: 50 } as const;
 
@@ -24,6 +24,8 @@ export interface ModelledNetwork {
   peers: { dynamodb: ModelledPeer; secretsManager: ModelledPeer; retell: ModelledPeer };
   /** What a child needs to reach the peers through the model: endpoints, the secret, and the trusted certificate. */
   childEnv: Record<string, string>;
+  /** The certificate every peer presents, for another peer in front of another stand-in. */
+  certificate: Certificate;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function startModelledNetwork(
       // Read by Node at start, for every TLS client in the process: the AWS SDK's and fetch's alike.
       NODE_EXTRA_CA_CERTS: caPath,
     },
+    certificate,
     async close() {
       await Promise.all(Object.values(peers).map((peer) => peer.close()));
       await secretsManager.close();

@@ -2,13 +2,20 @@
 // and the API key it needs, and what it says when they fail. The table is a mocked DynamoDB client; Retell, the stand-in
 // or a scripted lister.
 
-import { DeleteItemCommand, DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type RetellStandIn, startRetellStandIn } from '../../../infra/local/retellStandIn';
 import { type ConfigSyncOverrides, createConfigSyncHandler } from '../../../lib/config/scheduledSync';
+import { SYNC_LEASE_KEY } from '../../../lib/config/syncLease';
 import { createLogger } from '../../../lib/logger';
 import type { PhoneNumberLister } from '../../../lib/retell/phoneNumberList';
 
@@ -31,6 +38,8 @@ const onePage: PhoneNumberLister = {
 
 const lambdaContext = (remainingMs: number, functionName = 'retell-router-ConfigSync') =>
   ({ functionName, getRemainingTimeInMillis: () => remainingMs }) as Context;
+
+const LEASE_KEY = { phone_number: { S: SYNC_LEASE_KEY } };
 
 /** A handler on a fixed clock, with every record line and every log line it writes. */
 /** The summary of a run that failed before listing anything, whose error matches `error`. */
@@ -108,8 +117,8 @@ describe('createConfigSyncHandler', () => {
   it('keeps five seconds of the Lambda timeout back, so it stops before Lambda does', async () => {
     const { handler } = setUp(ENV, { lister: onePage });
     const summary = await handler({}, lambdaContext(5_000));
-    expect(summary).toMatchObject({ ok: false, pages: 0, error: 'deadline reached after 0 pages of the listing' });
-    expect(ddbMock).not.toHaveReceivedCommand(PutItemCommand);
+    expect(summary).toEqual(failedBeforeListing(/^deadline reached before the run began$/));
+    expect(ddbMock).not.toHaveReceivedAnyCommand();
   });
 
   it('names itself from AWS_LAMBDA_FUNCTION_NAME without a Lambda context, and config-sync without either', async () => {
@@ -200,7 +209,13 @@ describe('createConfigSyncHandler', () => {
     const summary = await handler({}, lambdaContext(60_000));
     expect(summary).toEqual(failedBeforeListing(/^cannot read the Retell API key: .*AccessDeniedException/));
     expect(records[0]).toMatchObject({ level: 'error', SyncFailures: 1 });
-    expect(ddbMock).not.toHaveReceivedAnyCommand();
+    // The lease, taken and given back; nothing else.
+    expect(ddbMock.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      'PutItemCommand',
+      'DeleteItemCommand',
+    ]);
+    expect(ddbMock).toHaveReceivedCommandWith(PutItemCommand, { Item: expect.objectContaining(LEASE_KEY) });
+    expect(ddbMock).toHaveReceivedCommandWith(DeleteItemCommand, { Key: LEASE_KEY });
   });
 
   describe("against Retell's API", () => {
@@ -229,5 +244,125 @@ describe('createConfigSyncHandler', () => {
         error: expect.stringMatching(/^page 1 of the listing failed: .*401/),
       });
     });
+  });
+});
+
+describe('one run at a time', () => {
+  // Partial inputs, as aws-sdk-client-mock matches them.
+  const leasePut = { TableName: 'cache', Item: LEASE_KEY };
+  /** The refusal DynamoDB gives a PutItem whose condition fails, with the item it kept when asked for it. */
+  const heldBy = (item?: Record<string, unknown>) =>
+    new ConditionalCheckFailedException({
+      message: 'The conditional request failed',
+      $metadata: {},
+      Item: item as never,
+    });
+
+  it('takes the lease until its own deadline, before anything else, and gives it back at the end', async () => {
+    const { handler } = setUp(ENV, { lister: onePage });
+    await handler({}, lambdaContext(60_000));
+    const commands = ddbMock.calls().map((call) => call.args[0]);
+    expect(commands[0]?.input).toMatchObject({
+      TableName: 'cache',
+      Item: {
+        ...LEASE_KEY,
+        owner: { S: expect.any(String) },
+        // 60 s of Lambda's time less its 5 s margin.
+        lease_until: { N: String(NOW + 55_000) },
+        expires_at: { N: String((NOW + 55_000) / 1000) },
+      },
+      // Another run's lease is over when it ends before now, by the run's own clock.
+      ExpressionAttributeValues: { ':number': { S: 'N' }, ':now': { N: String(NOW) } },
+    });
+    const owner = (commands[0]?.input as { Item?: { owner?: { S?: string } } } | undefined)?.Item?.owner?.S;
+    expect(commands.at(-1)?.input).toMatchObject({
+      Key: LEASE_KEY,
+      ConditionExpression: '#owner = :owner',
+      ExpressionAttributeValues: { ':owner': { S: owner } },
+    });
+  });
+
+  it('stops at once when another run holds the lease, and says until when: no failure, no metrics', async () => {
+    ddbMock.on(PutItemCommand, leasePut).rejects(heldBy({ lease_until: { N: String(NOW + 42_000) } }));
+    const read = vi.fn(async () => ({ items: [config(0)], has_more: false }));
+    const { handler, records } = setUp(ENV, { lister: { listPage: read } });
+    const summary = await handler({}, lambdaContext(60_000));
+    expect(summary).toEqual({
+      ok: true,
+      written: 0,
+      unchanged: 0,
+      removed: 0,
+      invalid: 0,
+      invalid_configs: [],
+      pages: 0,
+      duration_ms: 0,
+      skipped: 'run_in_progress',
+      lease_until: new Date(NOW + 42_000).toISOString(),
+    });
+    expect(read).not.toHaveBeenCalled();
+    expect(ddbMock.calls()).toHaveLength(1);
+    expect(records).toEqual([
+      {
+        level: 'info',
+        message: 'config sync',
+        timestamp: new Date(NOW).toISOString(),
+        function_name: 'retell-router-ConfigSync',
+        ...summary,
+      },
+    ]);
+  });
+
+  it('reads no API key while another run holds the lease', async () => {
+    ddbMock.on(PutItemCommand, leasePut).rejects(heldBy());
+    const env = { CACHE_TABLE_NAME: 'cache', RETELL_API_KEY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:k' };
+    const { handler } = setUp(env);
+    expect(await handler({}, lambdaContext(60_000))).toMatchObject({ ok: true, skipped: 'run_in_progress' });
+    expect(await handler({}, lambdaContext(60_000))).not.toHaveProperty('lease_until');
+    expect(secretsManager).not.toHaveReceivedAnyCommand();
+  });
+
+  it('fails the run, doing nothing, when the lease cannot be written', async () => {
+    ddbMock.on(PutItemCommand, leasePut).rejects(new Error('AccessDeniedException'));
+    const read = vi.fn(onePage.listPage);
+    const { handler, records } = setUp(ENV, { lister: { listPage: read } });
+    const summary = await handler({}, lambdaContext(60_000));
+    expect(summary).toEqual(
+      failedBeforeListing(
+        /^cannot tell whether another run is in progress: cannot take the config sync lease: AccessDeniedException$/,
+      ),
+    );
+    expect(records[0]).toMatchObject({ level: 'error', SyncFailures: 1 });
+    expect(read).not.toHaveBeenCalled();
+    expect(ddbMock.calls()).toHaveLength(1);
+  });
+
+  it('gives the lease back after a failed run too', async () => {
+    const failing: PhoneNumberLister = {
+      listPage: async () => {
+        throw new Error('HTTP 500');
+      },
+    };
+    const { handler } = setUp(ENV, { lister: failing });
+    expect(await handler({}, lambdaContext(60_000))).toMatchObject({ ok: false, error: /^page 1 of the listing/ });
+    expect(ddbMock).toHaveReceivedCommandWith(DeleteItemCommand, { Key: LEASE_KEY });
+  });
+
+  it('warns, keeping its outcome, when the lease cannot be given back: it runs out at the deadline', async () => {
+    ddbMock.on(DeleteItemCommand, { Key: LEASE_KEY }).rejects(new Error('ProvisionedThroughputExceededException'));
+    const { handler, logs } = setUp(ENV, { lister: onePage });
+    expect(await handler({}, lambdaContext(60_000))).toMatchObject({ ok: true, written: 1 });
+    expect(logs.filter((line) => line.level === 'warn')).toEqual([
+      expect.objectContaining({
+        message: 'the config sync lease was not released; it runs out at the deadline',
+        leaseUntil: new Date(NOW + 55_000).toISOString(),
+      }),
+    ]);
+  });
+
+  it('says nothing when the lease ran out and another run took it before this one gave it back', async () => {
+    ddbMock.on(DeleteItemCommand, { Key: LEASE_KEY }).rejects(heldBy());
+    const { handler, logs } = setUp(ENV, { lister: onePage });
+    expect(await handler({}, lambdaContext(60_000))).toMatchObject({ ok: true, written: 1 });
+    expect(logs.filter((line) => line.level === 'warn')).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import {
   type Reason,
 } from '../../../lib/observability/decisionRecord';
 import type { RequestContext } from '../../../lib/observability/requestContext';
+import { experimentMembers } from '../../../lib/policy/compiledPolicy';
 import { emfProblems } from '../../support/emf';
 
 const REASONS: Reason[] = [
@@ -18,6 +19,8 @@ const REASONS: Reason[] = [
   'no_agent',
   'config_unavailable',
   'country_not_allowed',
+  'blocked_caller',
+  'after_hours',
   'invalid_signature',
   'invalid_payload',
   'invalid_json',
@@ -38,23 +41,40 @@ const anyNumber = fc.oneof(
   fc.constantFrom(0, -0, 1e21, 1e-7, Number.MAX_SAFE_INTEGER),
 );
 
-const facts: fc.Arbitrary<DecisionFacts> = fc.record({
-  kind: fc.constantFrom('call_inbound', 'chat_inbound', 'unknown'),
-  toNumber: optional(anyText),
-  fromNumber: optional(anyText),
-  outcome: fc.constantFrom(...OUTCOMES),
-  reason: fc.constantFrom(...REASONS),
-  callerCountry: optional(fc.option(anyText, { nil: null })),
-  agent: optional(
-    fc.record({ agentId: anyText, agentVersion: fc.oneof(fc.integer(), anyText) }, { requiredKeys: ['agentId'] }),
-  ),
-  assignment: optional(fc.constantFrom('random', 'sticky')),
-  configSource: optional(fc.constantFrom('memory', 'dynamodb', 'retell', 'stale')),
-  configAgeMs: optional(anyNumber),
-  durationMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
-  sourceIp: optional(anyText),
-  statusCode: fc.constantFrom(200, 400, 401, 403, 405, 413, 500),
-});
+const facts: fc.Arbitrary<DecisionFacts & { experiment?: { name: string; arm: string; members: string } | undefined }> =
+  fc.record({
+    kind: fc.constantFrom('call_inbound', 'chat_inbound', 'unknown'),
+    toNumber: optional(anyText),
+    fromNumber: optional(anyText),
+    outcome: fc.constantFrom(...OUTCOMES),
+    reason: fc.constantFrom(...REASONS),
+    routingRule: optional(
+      fc.constantFrom('blocked_caller', 'allowed_countries', 'after_hours', 'pinned', 'experiment', 'weighted'),
+    ),
+    policyVersion: optional(fc.integer({ min: 1, max: 2 ** 40 })),
+    businessHours: optional(fc.constantFrom('open', 'closed')),
+    callerCountry: optional(fc.option(anyText, { nil: null })),
+    agent: optional(
+      fc.record({ agentId: anyText, agentVersion: fc.oneof(fc.integer(), anyText) }, { requiredKeys: ['agentId'] }),
+    ),
+    assignment: optional(fc.constantFrom('random', 'sticky')),
+    experiment: optional(
+      fc.record({ name: anyText, arm: anyText }).map(({ name, arm }) => ({
+        name,
+        arm,
+        members: experimentMembers(
+          { name, assignment: { mode: 'random', salt: name }, control: undefined, members: new Map() },
+          arm,
+        ),
+      })),
+    ),
+    policyHealth: optional(fc.record({ unavailable: fc.boolean(), malformed: fc.boolean() })),
+    configSource: optional(fc.constantFrom('memory', 'dynamodb', 'retell', 'stale')),
+    configAgeMs: optional(anyNumber),
+    durationMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
+    sourceIp: optional(anyText),
+    statusCode: fc.constantFrom(200, 400, 401, 403, 405, 413, 500),
+  });
 const context: fc.Arbitrary<RequestContext> = fc.record({
   requestId: anyText,
   functionName: anyText,
@@ -62,9 +82,21 @@ const context: fc.Arbitrary<RequestContext> = fc.record({
 });
 
 /** The record as an object, serialised the plain way: what the text must equal (with the count of directives). */
-function expected(facts: DecisionFacts, context: RequestContext, debug: boolean, timestamp: number) {
+function expected(
+  facts: DecisionFacts & { experiment?: { name: string; arm: string } | undefined },
+  context: RequestContext,
+  debug: boolean,
+  timestamp: number,
+) {
   const durationMs = Math.round(facts.durationMs * 1000) / 1000;
   const lookup = facts.configSource !== undefined;
+  const health = facts.policyHealth;
+  const counters =
+    facts.reason === 'config_unavailable' ||
+    facts.reason === 'invalid_signature' ||
+    context.coldStart ||
+    health?.unavailable === true ||
+    health?.malformed === true;
   return JSON.parse(
     JSON.stringify({
       request_id: context.requestId,
@@ -75,10 +107,15 @@ function expected(facts: DecisionFacts, context: RequestContext, debug: boolean,
       from_number: debug ? facts.fromNumber : undefined,
       outcome: facts.outcome,
       reason: facts.reason,
+      routing_rule: facts.routingRule,
+      policy_version: facts.policyVersion,
+      business_hours: facts.businessHours,
       caller_country: facts.callerCountry,
       agent_id: facts.agent?.agentId,
       agent_version: facts.agent?.agentVersion,
       assignment: facts.assignment,
+      experiment_name: facts.experiment?.name,
+      experiment_arm: facts.experiment?.arm,
       config_source: facts.configSource,
       config_age_ms: facts.configAgeMs,
       duration_ms: durationMs,
@@ -86,11 +123,14 @@ function expected(facts: DecisionFacts, context: RequestContext, debug: boolean,
       status_code: facts.statusCode,
       Requests: 1,
       Latency: durationMs,
-      FailOpen: facts.reason === 'config_unavailable' ? 1 : 0,
-      SignatureRefusals: facts.reason === 'invalid_signature' ? 1 : 0,
-      ColdStarts: context.coldStart ? 1 : 0,
       ConfigLookups: lookup ? 1 : undefined,
-      _aws: { Timestamp: timestamp, directives: lookup ? 3 : 2 },
+      // Counters of rare events only where they are 1, each with its metric in one more directive.
+      FailOpen: facts.reason === 'config_unavailable' ? 1 : undefined,
+      SignatureRefusals: facts.reason === 'invalid_signature' ? 1 : undefined,
+      ColdStarts: context.coldStart ? 1 : undefined,
+      PolicyUnavailable: health?.unavailable ? 1 : undefined,
+      PolicyMalformed: health?.malformed ? 1 : undefined,
+      _aws: { Timestamp: timestamp, directives: 1 + (lookup ? 1 : 0) + (counters ? 1 : 0) },
     }),
   );
 }

@@ -103,11 +103,12 @@ describe('DecisionRecorder', () => {
       status_code: facts.statusCode,
       Requests: 1,
       Latency: record.duration_ms,
-      FailOpen: facts.reason === 'config_unavailable' ? 1 : 0,
-      SignatureRefusals: facts.reason === 'invalid_signature' ? 1 : 0,
-      ColdStarts: 0,
       _aws: { Timestamp: T },
     });
+    // A counter is written only on a line where it is 1.
+    expect(record.FailOpen).toBe(facts.reason === 'config_unavailable' ? 1 : undefined);
+    expect(record.SignatureRefusals).toBe(facts.reason === 'invalid_signature' ? 1 : undefined);
+    expect(record).not.toHaveProperty('ColdStarts');
     expect(record.duration_ms).toBeCloseTo(facts.durationMs, 3);
   });
 
@@ -147,32 +148,50 @@ describe('DecisionRecorder', () => {
       },
       {
         Namespace: 'Acme/Telephony',
-        Dimensions: [['function_name']],
-        Metrics: [
-          { Name: 'FailOpen', Unit: 'Count' },
-          { Name: 'SignatureRefusals', Unit: 'Count' },
-          { Name: 'ColdStarts', Unit: 'Count' },
-        ],
-      },
-      {
-        Namespace: 'Acme/Telephony',
         Dimensions: [['function_name', 'config_source']],
         Metrics: [{ Name: 'ConfigLookups', Unit: 'Count' }],
       },
     ]);
     const unavailable = CASES.find(([name]) => name === 'config_unavailable')?.[1] as DecisionFacts;
     const { record } = written(unavailable);
-    expect(record._aws).toMatchObject({ CloudWatchMetrics: [{}, {}] });
+    expect((record._aws as { CloudWatchMetrics: unknown }).CloudWatchMetrics).toEqual([
+      expect.objectContaining({ Dimensions: [['function_name', 'kind', 'outcome']] }),
+      { Namespace: 'RetellRouter', Dimensions: [['function_name']], Metrics: [{ Name: 'FailOpen', Unit: 'Count' }] },
+    ]);
     expect(record).not.toHaveProperty('ConfigLookups');
     expect(record).not.toHaveProperty('config_source');
   });
 
-  it('counts a cold start', () => {
+  it.each<[string, Partial<DecisionFacts>, boolean, Record<string, 1>]>([
+    ['a cold start', {}, true, { ColdStarts: 1 }],
+    [
+      'a policy table that failed',
+      { policyHealth: { unavailable: true, malformed: false } },
+      false,
+      { PolicyUnavailable: 1 },
+    ],
+    ['a malformed policy', { policyHealth: { unavailable: false, malformed: true } }, false, { PolicyMalformed: 1 }],
+    [
+      'a cold start that found the policy table failing',
+      { policyHealth: { unavailable: true, malformed: false } },
+      true,
+      { ColdStarts: 1, PolicyUnavailable: 1 },
+    ],
+  ])('counts %s, with the counters present in the directive and nothing else', (_name, more, coldStart, counters) => {
     const [, routed] = CASES[0] as [string, DecisionFacts];
-    expect(written(routed, { context: { ...CONTEXT, coldStart: true } }).record).toMatchObject({
-      cold_start: true,
-      ColdStarts: 1,
+    const { record } = written({ ...routed, ...more }, { context: { ...CONTEXT, coldStart } });
+    expect(record).toMatchObject(counters);
+    const directive = (record._aws as { CloudWatchMetrics: { Dimensions: string[][]; Metrics: unknown[] }[] })
+      .CloudWatchMetrics[2];
+    expect(directive).toEqual({
+      Namespace: 'RetellRouter',
+      Dimensions: [['function_name']],
+      Metrics: Object.keys(counters).map((name) => ({ Name: name, Unit: 'Count' })),
     });
+    for (const name of ['FailOpen', 'SignatureRefusals', 'ColdStarts', 'PolicyUnavailable', 'PolicyMalformed']) {
+      if (!(name in counters)) expect(record).not.toHaveProperty(name);
+    }
+    expect(emfProblems(record)).toEqual([]);
   });
 
   it('leaves the caller’s number out at info and writes it at debug', () => {

@@ -88,4 +88,41 @@ describe('syncRecord', () => {
     const error = new ConfigSyncError('run failed', { cause: chain });
     expect(summarize({ ...OK, ok: false, error }).error).toBe('run failed: a: b: c: d');
   });
+
+  describe('a run skipped because another was in progress', () => {
+    const skipped: SyncOutcome = {
+      ...OK,
+      written: 0,
+      unchanged: 0,
+      removed: 0,
+      invalid: [],
+      pages: 0,
+      durationMs: 0,
+      skipped: { reason: 'run_in_progress', heldUntil: Date.UTC(2026, 8, 21, 14, 14, 2) },
+    };
+
+    it('says so, and until when the other run holds the lease', () => {
+      expect(summarize(skipped)).toMatchObject({
+        ok: true,
+        skipped: 'run_in_progress',
+        lease_until: '2026-09-21T14:14:02.000Z',
+      });
+      expect(
+        summarize({ ...skipped, skipped: { reason: 'run_in_progress', heldUntil: undefined } }),
+      ).not.toHaveProperty('lease_until');
+      expect(summarize(OK)).not.toHaveProperty('skipped');
+      expect(summarize(OK)).not.toHaveProperty('lease_until');
+    });
+
+    it('is an info line without metrics: it measured nothing, and failed at nothing', () => {
+      const record = JSON.parse(syncRecord(summarize(skipped), CONTEXT));
+      expect(record).toEqual({
+        level: 'info',
+        message: 'config sync',
+        timestamp: new Date(CONTEXT.now).toISOString(),
+        function_name: CONTEXT.functionName,
+        ...summarize(skipped),
+      });
+    });
+  });
 });

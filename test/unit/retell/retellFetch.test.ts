@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
 import { describe, expect, it, vi } from 'vitest';
 import { createRetellFetch, ResponseTooLargeError, readBody } from '../../../lib/retell/retellFetch';
+import { captureWarnings } from '../../support/stdio';
 import { rejection } from '../../support/thrown';
 
 interface Seen {
@@ -79,7 +80,9 @@ describe('createRetellFetch, a GET dropped unanswered on a kept-alive connection
       keyType: 'ec',
       extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
     });
-    // The certificate is made here, so no CA trusts it; Node reads NODE_TLS_REJECT_UNAUTHORIZED at each connection.
+    // The certificate is made here, so no CA trusts it; Node reads NODE_TLS_REJECT_UNAUTHORIZED at each connection,
+    // and warns once per process that it is insecure: that warning is this test's doing, and nothing else is.
+    const warnings = captureWarnings();
     vi.stubEnv('NODE_TLS_REJECT_UNAUTHORIZED', '0');
     try {
       await withDroppingServer(
@@ -94,6 +97,7 @@ describe('createRetellFetch, a GET dropped unanswered on a kept-alive connection
     } finally {
       vi.unstubAllEnvs();
     }
+    for (const warning of warnings) expect(warning).toMatch(/^Setting the NODE_TLS_REJECT_UNAUTHORIZED environment/);
   });
 
   it('is sent again when the call gave no options at all', async () => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { experimentMembers } from '../../../lib/policy/compiledPolicy';
 import type { InboundOverride, InboundResponse } from '../../../lib/retell/schemas';
 import { RequestError, type RequestErrorCode } from '../../../lib/webhook/errors';
 import {
@@ -163,8 +164,17 @@ describe("inboundResponse with a policy's extras", () => {
 });
 
 describe('experimentMetadata', () => {
+  /** The experiment's name and arm as the compiled policy hands them over. */
+  const arm = (name: string, label: string, assignment: 'random' | 'sticky') => ({
+    members: experimentMembers(
+      { name, assignment: { mode: assignment, salt: name }, control: undefined, members: new Map() },
+      label,
+    ),
+    assignment,
+  });
+
   it('writes the four string members Retell stores on the call', () => {
-    const metadata = experimentMetadata({ name: 'greeting-2026', arm: 'agent_a@2', assignment: 'sticky' }, 'req-1');
+    const metadata = experimentMetadata(arm('greeting-2026', 'agent_a@2', 'sticky'), 'req-1');
     expect(JSON.parse(metadata as string)).toStrictEqual({
       experiment_name: 'greeting-2026',
       experiment_arm: 'agent_a@2',
@@ -173,13 +183,30 @@ describe('experimentMetadata', () => {
     });
   });
 
+  it('writes valid JSON for any arm and request id', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), fc.string({ unit: 'binary' }), (label, requestId) => {
+        expect(JSON.parse(experimentMetadata(arm('n', label, 'random'), requestId) as string)).toStrictEqual({
+          experiment_name: 'n',
+          experiment_arm: label,
+          assignment: 'random',
+          router_request_id: requestId,
+        });
+      }),
+    );
+  });
+
   it(`is left off when it would pass ${MAX_METADATA_BYTES} bytes, counted in UTF-8`, () => {
-    const base = experimentMetadata({ name: 'n', arm: '', assignment: 'random' }, 'r') as string;
+    const base = experimentMetadata(arm('n', '', 'random'), 'r') as string;
     const room = MAX_METADATA_BYTES - Buffer.byteLength(base);
-    expect(experimentMetadata({ name: 'n', arm: 'a'.repeat(room), assignment: 'random' }, 'r')).toBeDefined();
-    expect(experimentMetadata({ name: 'n', arm: 'a'.repeat(room + 1), assignment: 'random' }, 'r')).toBeUndefined();
+    expect(experimentMetadata(arm('n', 'a'.repeat(room), 'random'), 'r')).toBeDefined();
+    expect(experimentMetadata(arm('n', 'a'.repeat(room + 1), 'random'), 'r')).toBeUndefined();
     // Two bytes each in UTF-8: half as many characters fit.
-    expect(experimentMetadata({ name: 'n', arm: 'é'.repeat(room / 2 + 1), assignment: 'random' }, 'r')).toBeUndefined();
+    expect(experimentMetadata(arm('n', 'é'.repeat(room / 2), 'random'), 'r')).toBeDefined();
+    expect(experimentMetadata(arm('n', 'é'.repeat(room / 2 + 1), 'random'), 'r')).toBeUndefined();
+    // Three bytes each: a third as many.
+    expect(experimentMetadata(arm('n', '€'.repeat(Math.floor(room / 3)), 'random'), 'r')).toBeDefined();
+    expect(experimentMetadata(arm('n', '€'.repeat(Math.floor(room / 3) + 1), 'random'), 'r')).toBeUndefined();
   });
 });
 

@@ -1,6 +1,9 @@
 // app.explain (npm run explain's core): the webhook's lookup and decision for one contact, with the workings kept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from '../../support/harness';
+import { PolicyTable } from '../../../lib/config/policyTable';
+import { parsePolicy } from '../../../lib/policy/policyDocument';
+import { EXPLAIN_REQUEST_ID } from '../../../lib/webhook/inboundExplanation';
+import { type Harness, POLICY_TABLE_NAME, startHarness } from '../../support/harness';
 
 const US_ONLY = '+14155550101'; // one call agent, US callers only
 const NO_AGENT = '+14155550103';
@@ -105,6 +108,13 @@ describe('app.explain', () => {
       assignment: { mode: 'random', salt: '' },
       routing: undefined,
       warnings: [],
+      at: START + 10_000,
+      policyLookup: { status: 'off' },
+      policy: undefined,
+      routingRule: undefined,
+      schedule: undefined,
+      experiment: undefined,
+      dynamicVariables: undefined,
     });
   });
 
@@ -136,5 +146,79 @@ describe('app.explain', () => {
       new RangeError('to_number must be an E.164 number, not "4155550100"'),
     );
     expect(harness.retell.totalRequests()).toBe(before);
+  });
+});
+
+describe('app.explain with routing policies', () => {
+  const FRONT_DESK = '+14155550100';
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ policies: true });
+    const parsed = parsePolicy({
+      phone_number: FRONT_DESK,
+      version: 1,
+      time_zone: 'America/Los_Angeles',
+      weekly_hours: { monday: [{ start: '09:00', end: '17:00' }] },
+      after_hours: { action: 'passthrough' },
+      blocked_callers: ['+1900*'],
+      experiment: { name: 'frontdesk-2026', assignment: 'sticky' },
+      dynamic_variables: { router: true },
+    });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    await new PolicyTable(harness.dynamodb, POLICY_TABLE_NAME).put(parsed.policy, Date.now());
+  });
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  it('explains any instant given: closed on a Monday evening, with the next change and what decided it', async () => {
+    const at = Date.parse('2026-12-08T02:00:00Z'); // Monday 18:00 in Los Angeles
+    const explained = await harness.app.explain('call_inbound', FRONT_DESK, NEW_YORK, at);
+    expect(explained).toMatchObject({
+      at,
+      policyLookup: { status: 'found', malformed: false },
+      policy: { version: 1 },
+      routingRule: 'after_hours',
+      outcome: 'passthrough',
+      reason: 'after_hours',
+      experiment: undefined,
+      dynamicVariables: { caller_country: 'US', business_hours: 'closed', routing_rule: 'after_hours' },
+      schedule: {
+        open: false,
+        nextChange: Date.parse('2026-12-14T17:00:00Z'),
+        summary: 'closed until Mon 2026-12-14 09:00 America/Los_Angeles (2026-12-14T17:00:00Z)',
+      },
+    });
+    expect(JSON.parse(explained.body)).toStrictEqual({
+      call_inbound: { dynamic_variables: explained.dynamicVariables },
+    });
+  });
+
+  it("explains the experiment's arm while open, with the metadata the answer would carry", async () => {
+    const at = Date.parse('2026-12-07T18:00:00Z'); // Monday 10:00
+    const explained = await harness.app.explain('call_inbound', FRONT_DESK, NEW_YORK, at);
+    const answer = JSON.parse(explained.body).call_inbound;
+    expect(explained).toMatchObject({ routingRule: 'experiment', schedule: { open: true } });
+    expect(explained.experiment).toMatchObject({
+      name: 'frontdesk-2026',
+      arm: answer.override_agent_id,
+      assignment: 'sticky',
+    });
+    expect(answer.metadata).toStrictEqual({
+      experiment_name: 'frontdesk-2026',
+      experiment_arm: answer.override_agent_id,
+      assignment: 'sticky',
+      router_request_id: EXPLAIN_REQUEST_ID,
+    });
+    expect(explained.routing?.assignedAgent).toEqual({
+      agentId: answer.override_agent_id,
+      agentVersion: expect.anything(),
+    });
+  });
+
+  it('explains a blocked caller as the webhook answers them', async () => {
+    const explained = await harness.app.explain('chat_inbound', FRONT_DESK, '+19005550100');
+    expect(explained).toMatchObject({ routingRule: 'blocked_caller', reason: 'blocked_caller', outcome: 'reject' });
+    expect(explained.body).toBe('{"chat_inbound":{"reject":true}}');
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { verify as sdkVerify, symmetric } from 'retell-sdk/lib/webhook_auth';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { staticApiKey } from '../../../lib/retell/apiKey';
-import { createSignatureVerifier, SIGNATURE_WINDOW_MS } from '../../../lib/webhook/signature';
+import { createSignatureVerifier, parseSignatureHeader, SIGNATURE_WINDOW_MS } from '../../../lib/webhook/signature';
 
 const NOW = 1_780_000_000_000;
 const FIVE_MINUTES = 5 * 60 * 1000;
@@ -187,5 +187,92 @@ describe('createSignatureVerifier, against the SDK', () => {
         },
       ),
     );
+  });
+});
+
+/** retell-sdk 5.66.1's header pattern with its 64-digit digest (lib/webhook_auth): what parseSignatureHeader must read. */
+const SDK_HEADER = /^v=(\d+),d=([0-9a-f]{64})$/i;
+
+/** The SDK's reading of `header`: its timestamp and digest, or why it is refused. */
+function sdkReading(header: string): { timestamp: number; digest: Buffer } | 'malformed' | 'unsafe timestamp' {
+  const match = SDK_HEADER.exec(header);
+  if (match === null) return 'malformed';
+  const timestamp = Number(match[1]);
+  return Number.isSafeInteger(timestamp)
+    ? { timestamp, digest: Buffer.from(match[2] as string, 'hex') }
+    : 'unsafe timestamp';
+}
+
+function ourReading(header: string): ReturnType<typeof sdkReading> {
+  try {
+    return parseSignatureHeader(header);
+  } catch (error) {
+    return /safe integer/.test((error as Error).message) ? 'unsafe timestamp' : 'malformed';
+  }
+}
+
+describe('parseSignatureHeader, against the SDK pattern', () => {
+  // Characters near the ones the pattern tests: digits, hex letters in both cases, the letters and punctuation of the
+  // format, their neighbours in the code table, characters whose case folds onto ASCII (ſ, K), and non-ASCII digits.
+  const near = fc.constantFrom(
+    ...'0123456789abcdefABCDEFgGvVdD=,;: /@`[{\t\n\u0000\u0010\u0019\u017f\u212a\u0660\uff10'.split(''),
+  );
+  const hex = fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: 64, maxLength: 64 }),
+    },
+    fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: 60, maxLength: 68 }),
+  );
+  // Short, a millisecond timestamp, zero-padded, or past 2^53 (refused as no safe integer).
+  const digits = fc.oneof(
+    fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 4 }),
+    fc.integer({ min: 0, max: 4e12 }).map(String),
+    fc.nat({ max: 30 }).map((zeros) => `${'0'.repeat(zeros)}1780000000000`),
+    fc.stringMatching(/^[1-9]\d{15,25}$/),
+  );
+  const nearlyWellFormed = fc
+    .tuple(
+      fc.oneof(fc.constantFrom('v=', 'V='), mostly('v=', 'v', '=', 'w=', 'v:', '')),
+      digits,
+      mostly(',', ';', ', ', ''),
+      fc.oneof(fc.constantFrom('d=', 'D='), mostly('d=', 'd', 'e=', 'd:', '')),
+      hex,
+    )
+    .map((parts) => parts.join(''));
+  /** A well-formed header with one character replaced, inserted or removed. */
+  const mutated = fc
+    .tuple(nearlyWellFormed, fc.nat(), near, fc.constantFrom('replace', 'insert', 'remove'))
+    .map(([header, at, c, how]) => {
+      const i = at % (header.length + 1);
+      if (how === 'insert') return header.slice(0, i) + c + header.slice(i);
+      return header.slice(0, i) + (how === 'replace' ? c : '') + header.slice(i + 1);
+    });
+
+  it('reads every text as the pattern does: the same timestamp and digest, or the same refusal', () => {
+    const readings = { read: 0, malformed: 0, 'unsafe timestamp': 0 };
+    fc.assert(
+      fc.property(
+        fc.oneof(nearlyWellFormed, mutated, fc.string({ unit: near, maxLength: 90 }), fc.string({ maxLength: 90 })),
+        (header) => {
+          const sdk = sdkReading(header);
+          expect(ourReading(header)).toEqual(sdk);
+          readings[typeof sdk === 'string' ? sdk : 'read'] += 1;
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+    // Each answer must be common, or the agreement says little.
+    expect(readings.read).toBeGreaterThan(500);
+    expect(readings.malformed).toBeGreaterThan(1_000);
+    expect(readings['unsafe timestamp']).toBeGreaterThan(20);
+  });
+
+  it('accepts headers of every shape the pattern accepts, not only the ones the signer writes', () => {
+    const digest = 'aB'.repeat(32);
+    for (const header of [`v=1,d=${digest}`, `V=0001780000000000,D=${digest}`, `v=9007199254740991,d=${digest}`]) {
+      expect(ourReading(header)).toEqual(sdkReading(header));
+      expect(ourReading(header)).not.toBe('malformed');
+    }
   });
 });

@@ -293,6 +293,19 @@ describe('createSignatureVerifier', () => {
 });
 
 describe('parseSignatureHeader', () => {
+  it.each([
+    ['no timestamp digits', `v=,d=${DIGEST}`],
+    ['a digest one digit short', `v=1,d=${DIGEST.slice(1)}`],
+    ['a digest one digit long', `v=1,d=${DIGEST}0`],
+    ['a non-hex digit in the digest', `v=1,d=${DIGEST.slice(0, 63)}g`],
+    ['a sign before the timestamp', `v=+1,d=${DIGEST}`],
+    ['another part name', `t=1,d=${DIGEST}`],
+    ['a semicolon between the parts', `v=1;d=${DIGEST}`],
+    ['nothing but the digest part', `,d=${DIGEST}`],
+  ])('refuses a header with %s as malformed', (_name, header) => {
+    expect(() => parseSignatureHeader(header)).toThrow(MALFORMED);
+  });
+
   it('reads the timestamp as a number and the digest as its 32 bytes', () => {
     expect(parseSignatureHeader(`V=000${VECTOR.timestamp},D=${DIGEST.toUpperCase()}`)).toEqual({
       timestamp: VECTOR.timestamp,
