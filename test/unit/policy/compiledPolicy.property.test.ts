@@ -2,7 +2,7 @@
 // callers as written, and static variables that read back as the same strings whatever their text.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compilePolicy, isBlocked } from '../../../lib/policy/compiledPolicy';
+import { compilePolicy, experimentMembers, isBlocked } from '../../../lib/policy/compiledPolicy';
 import { parsePolicy } from '../../../lib/policy/policyDocument';
 import { VARIABLE_NAME_PATTERN } from '../../../lib/policy/policySchema';
 import { unplaceableCaller } from '../../support/callerIds';
@@ -116,6 +116,28 @@ describe('experiment (properties)', () => {
           }).experiment;
           expect(experiment?.name).toBe(name);
           expect(experiment?.assignment).toStrictEqual({ mode: assignment, salt: salt ?? name });
+        },
+      ),
+    );
+  });
+});
+
+describe('experiment members (properties)', () => {
+  it('read back as the experiment name and the arm, whatever the arm text', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/),
+        fc.array(fc.string({ unit: 'binary', maxLength: 30 }), { minLength: 1, maxLength: 5 }),
+        (name, arms) => {
+          const experiment = compiled({ experiment: { name, assignment: 'sticky' } }).experiment;
+          if (experiment === undefined) throw new Error('expected an experiment');
+          for (const arm of arms) {
+            expect(JSON.parse(`{${experimentMembers(experiment, arm)}}`)).toStrictEqual({
+              experiment_name: name,
+              experiment_arm: arm,
+            });
+          }
+          expect(experiment.members.size).toBe(new Set(arms).size);
         },
       ),
     );

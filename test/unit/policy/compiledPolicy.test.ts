@@ -1,7 +1,7 @@
 // A policy compiled once when it is cached (policies without a schedule: the schedule is tested on its own), and the
 // blocked-caller check each contact pays. Properties against a naive oracle: compiledPolicy.property.test.ts.
 import { describe, expect, it } from 'vitest';
-import { type CompiledPolicy, compilePolicy, isBlocked } from '../../../lib/policy/compiledPolicy';
+import { type CompiledPolicy, compilePolicy, experimentMembers, isBlocked } from '../../../lib/policy/compiledPolicy';
 import { parsePolicy } from '../../../lib/policy/policyDocument';
 import type { Policy } from '../../../lib/policy/policySchema';
 import { chooseRendezvous } from '../../../lib/routing/rendezvous';
@@ -141,6 +141,7 @@ describe('compilePolicy', () => {
       name: 'greeting-2026',
       assignment: { mode: 'sticky', salt: 'greeting-2026' },
       control: undefined,
+      members: new Map(),
     });
     expect(
       compiled({ experiment: { name: 'greeting-2026', assignment: 'random', salt: 'reshuffled', control: 'agent_a' } })
@@ -149,7 +150,33 @@ describe('compilePolicy', () => {
       name: 'greeting-2026',
       assignment: { mode: 'random', salt: 'reshuffled' },
       control: 'agent_a',
+      members: new Map(),
     });
+  });
+
+  it("writes the experiment's name and an arm as JSON members, once per arm", () => {
+    const experiment = compiled({ experiment: { name: 'greeting-2026', assignment: 'sticky' } }).experiment;
+    if (experiment === undefined) throw new Error('expected an experiment');
+    const quoted = '"experiment_name":"greeting-2026","experiment_arm":"agent_a@\\"prod\\""';
+    const plain = '"experiment_name":"greeting-2026","experiment_arm":"agent_b"';
+    expect(experimentMembers(experiment, 'agent_a@"prod"')).toBe(quoted);
+    expect(experimentMembers(experiment, 'agent_a@"prod"')).toBe(quoted);
+    expect(experimentMembers(experiment, 'agent_b')).toBe(plain);
+    expect(experiment.members).toStrictEqual(
+      new Map([
+        ['agent_a@"prod"', quoted],
+        ['agent_b', plain],
+      ]),
+    );
+  });
+
+  it('compiles the schedule in the canonical time zone when the policy has one', () => {
+    const schedule = compiled({
+      time_zone: 'europe/paris',
+      weekly_hours: { monday: [{ start: '09:00', end: '17:00' }] },
+      after_hours: { action: 'reject' },
+    }).schedule;
+    expect(schedule?.timeZone).toBe('Europe/Paris');
   });
 
   it('keeps an empty salt as written: it is a salt, not a missing one', () => {
