@@ -48,7 +48,7 @@ export function experimentMembers(experiment: CompiledExperiment, arm: string): 
   return members;
 }
 
-/** What a contact gets while closed; `passthrough` when the policy has no schedule (it is never closed). */
+/** What a contact gets while closed; `passthrough` when the policy names none (only one without a schedule may). */
 export type CompiledAfterHours =
   | { action: 'reject' }
   | { action: 'passthrough' }
@@ -108,7 +108,10 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
   };
 }
 
-/** Whether the caller ID is a blocked number or starts with a blocked prefix; a caller ID that is not E.164 never is. */
+/**
+ * Whether the caller ID is a blocked number or starts with a blocked prefix (its text before the `*`). A caller ID
+ * without a number (undefined, empty, `anonymous`) never is: every entry starts with `+`.
+ */
 export function isBlocked(blocked: BlockedCallers, fromNumber: string | undefined): boolean {
   if (fromNumber === undefined) return false;
   if (blocked.numbers.has(fromNumber)) return true;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PhoneNumberSchema } from '../../../lib/retell/schemas';
 import { decide } from '../../../lib/routing/decide';
-import { agentIdentities, compileRoutingPlan } from '../../../lib/routing/plan';
+import { type Agent, agentIdentities, armLabels, compileRoutingPlan } from '../../../lib/routing/plan';
 import { choose } from '../../../lib/routing/weightedChoice';
 import { phoneNumber } from './helpers';
 
@@ -165,6 +165,51 @@ describe('agentIdentities', () => {
         { agentId: 'b' },
       ]),
     ).toEqual(['["a",1]', '["a","1"]', '["a",null]', '["b"]']);
+  });
+});
+
+describe('armLabels', () => {
+  it('labels each entry by its agent_id when no other entry shares it, whatever its version', () => {
+    expect(
+      armLabels([
+        { agentId: 'agent_a', agentVersion: 3 },
+        { agentId: 'agent_b' },
+        { agentId: 'agent_c', agentVersion: 'prod' },
+      ]),
+    ).toEqual(['agent_a', 'agent_b', 'agent_c']);
+  });
+
+  it('adds @version to the entries that share an agent_id, and @ alone to one of them without a version', () => {
+    expect(
+      armLabels([
+        { agentId: 'agent_a', agentVersion: 2 },
+        { agentId: 'agent_b', agentVersion: 7 },
+        { agentId: 'agent_a', agentVersion: 'prod' },
+        { agentId: 'agent_a' },
+        { agentId: 'agent_a', agentVersion: 0 },
+      ]),
+    ).toEqual(['agent_a@2', 'agent_b', 'agent_a@prod', 'agent_a@', 'agent_a@0']);
+  });
+
+  it('labels nothing for an empty list', () => {
+    expect(armLabels([])).toEqual([]);
+  });
+
+  it('gives each entry of a plan its label, per kind', () => {
+    const plan = compileRoutingPlan(
+      phoneNumber({
+        inbound_agents: [
+          { agent_id: 'agent_a', weight: 0.5, agent_version: 1 },
+          { agent_id: 'agent_a', weight: 0.25, agent_version: 2 },
+          { agent_id: 'agent_b', weight: 0.25 },
+        ],
+        inbound_sms_agent_id: 'agent_sms',
+      }),
+    );
+    const calls = plan.agents.call_inbound?.items ?? [];
+    expect(calls.map((agent) => plan.arms.call_inbound?.get(agent))).toEqual(['agent_a@1', 'agent_a@2', 'agent_b']);
+    expect(plan.arms.chat_inbound?.get(plan.agents.chat_inbound?.items[0] as Agent)).toBe('agent_sms');
+    expect(compileRoutingPlan(phoneNumber()).arms).toEqual({ call_inbound: undefined, chat_inbound: undefined });
   });
 });
 
