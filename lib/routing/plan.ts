@@ -107,13 +107,13 @@ export function agentIdentities(agents: readonly Agent[]): string[] {
 
 /**
  * An experiment arm's label per entry: its agent_id, or `agent_id@version` when another entry shares the agent_id (an
- * entry without a version is then `agent_id@`), as issue #17 defines the arm for call metadata.
+ * entry of those without a version keeps its agent_id alone), as issue #17 defines the arm for call metadata.
  */
 export function armLabels(agents: readonly Agent[]): string[] {
   const seen = new Map<string, number>();
   for (const { agentId } of agents) seen.set(agentId, (seen.get(agentId) ?? 0) + 1);
   return agents.map(({ agentId, agentVersion }) =>
-    (seen.get(agentId) as number) > 1 ? `${agentId}@${agentVersion ?? ''}` : agentId,
+    (seen.get(agentId) as number) > 1 && agentVersion !== undefined ? `${agentId}@${agentVersion}` : agentId,
   );
 }
 

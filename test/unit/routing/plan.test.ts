@@ -179,7 +179,7 @@ describe('armLabels', () => {
     ).toEqual(['agent_a', 'agent_b', 'agent_c']);
   });
 
-  it('adds @version to the entries that share an agent_id, and @ alone to one of them without a version', () => {
+  it('adds @version to the entries that share an agent_id; one of them without a version keeps its agent_id', () => {
     expect(
       armLabels([
         { agentId: 'agent_a', agentVersion: 2 },
@@ -188,7 +188,7 @@ describe('armLabels', () => {
         { agentId: 'agent_a' },
         { agentId: 'agent_a', agentVersion: 0 },
       ]),
-    ).toEqual(['agent_a@2', 'agent_b', 'agent_a@prod', 'agent_a@', 'agent_a@0']);
+    ).toEqual(['agent_a@2', 'agent_b', 'agent_a@prod', 'agent_a', 'agent_a@0']);
   });
 
   it('labels nothing for an empty list', () => {
