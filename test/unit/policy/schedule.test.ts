@@ -424,6 +424,17 @@ describe('scheduleState, the cached path', () => {
     expect(format).toHaveBeenCalled();
   });
 
+  it('pays two Intl calls on a miss whose next change is within the day', () => {
+    const schedule = scheduleOf({ weekly_hours: { monday: NINE_TO_FIVE } });
+    const format = vi.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
+    // Monday 7 December 10:00:01.5 PST: its wall clock, then one look at the offset at 17:00 (no change before it).
+    expect(scheduleState(schedule, at('2026-12-07T18:00:01.500Z'))).toEqual({
+      open: true,
+      nextChange: at('2026-12-08T01:00:00Z'),
+    });
+    expect(format).toHaveBeenCalledTimes(2);
+  });
+
   it('computes afresh for an instant before the one it answered for', () => {
     const schedule = scheduleOf({ weekly_hours: { monday: NINE_TO_FIVE } });
     scheduleState(schedule, at('2026-12-07T18:00:00Z'));
