@@ -415,6 +415,7 @@ describe('scheduleState, the cached path', () => {
     const schedule = scheduleOf({ weekly_hours: { monday: NINE_TO_FIVE } });
     const first = scheduleState(schedule, at('2026-12-07T17:00:00Z'));
     const format = vi.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
+    expect(scheduleState(schedule, at('2026-12-07T17:00:00Z'))).toBe(first);
     expect(scheduleState(schedule, at('2026-12-08T00:59:59.999Z'))).toBe(first);
     expect(format).not.toHaveBeenCalled();
     expect(scheduleState(schedule, at('2026-12-08T01:00:00Z'))).toEqual({
