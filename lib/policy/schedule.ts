@@ -256,8 +256,8 @@ function nextHoursChange(schedule: Schedule, t: number, open: boolean): number |
  * The first local time after `local` (local epoch ms) at which being inside the open local times changes: the end of
  * the merged ranges that hold `local`, or the start of the next range; +Infinity when it never changes. Ranges are
  * met in order of their start (date by date, each date's sorted), so overlapping and adjacent ones merge as they come.
- * Eight dates of weekly hours in a row without a boundary mean the weekly hours are open all week (open) or closed all
- * week (closed): the search then skips whole weeks to the next override, or ends.
+ * Nine dates of weekly hours in a row without a boundary (seven whole dates after `local`'s) mean the weekly hours are
+ * open all week (open) or closed all week (closed): the search then skips whole weeks to the next override, or ends.
  */
 function nextBoundary(schedule: Schedule, local: number): number {
   const date = Math.floor(local / DAY_MS);
@@ -267,7 +267,7 @@ function nextBoundary(schedule: Schedule, local: number): number {
   for (let day = date - 1; ; day++) {
     // The merged ranges holding `local` end before this date begins: no later range can extend them.
     if (open && mergedEnd > local && day * DAY_MS > mergedEnd) return mergedEnd;
-    if (weeklyDates >= 8) {
+    if (weeklyDates >= 9) {
       const next = schedule.overrides[overrideIndex(schedule, day)];
       if (next === undefined) return Number.POSITIVE_INFINITY;
       const weeks = Math.floor((next.from - day) / 7);
@@ -279,9 +279,10 @@ function nextBoundary(schedule: Schedule, local: number): number {
       const start = day * DAY_MS + range.start;
       if (!open && start > local) return start;
       if (open && start > mergedEnd && mergedEnd > local) return mergedEnd;
-      mergedEnd = start > mergedEnd ? day * DAY_MS + range.end : Math.max(mergedEnd, day * DAY_MS + range.end);
+      // A range starting after mergedEnd begins new merged ranges, and ends after mergedEnd too.
+      mergedEnd = Math.max(mergedEnd, day * DAY_MS + range.end);
     }
-    weeklyDates = day > date && hours.source.rule !== 'date_override' ? weeklyDates + 1 : 0;
+    weeklyDates = hours.source.rule === 'date_override' ? 0 : weeklyDates + 1;
   }
 }
 
@@ -305,12 +306,12 @@ function overrideIndex(schedule: Schedule, date: number): number {
   return low;
 }
 
-/** `09:00`–`17:00` → 9 h–17 h; an end not after the start → the next day; `24:00` → 24 h. Sorted by start. */
+/** `09:00`–`17:00` → 9 h–17 h; `24:00` → 24 h; an end not after the start → the next day. Sorted by start. */
 function compileRanges(ranges: readonly HoursRange[]): CompiledRange[] {
   return ranges
     .map((range) => {
       const start = parseTime(range.start);
-      const end = range.end === '24:00' ? DAY_MS : parseTime(range.end);
+      const end = parseTime(range.end);
       return { start, end: end > start ? end : end + DAY_MS, range };
     })
     .sort((a, b) => a.start - b.start);

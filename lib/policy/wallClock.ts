@@ -27,17 +27,24 @@ export interface WallClock {
   time: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+/** A zone's wall-clock formatter, and the last second it was asked about with the offset it gave then. */
+interface ZoneClock {
+  readonly formatter: Intl.DateTimeFormat;
+  second: number;
+  offset: number;
+}
+
+const clocks = new Map<string, ZoneClock>();
 
 /**
- * The formatter of a zone's wall clock, made once per zone: constructing one costs far more than using it. `h23`
- * makes midnight hour 0 (`hour12: false` printed 24 in older V8); `era` tells 1 BC from AD 1.
+ * A zone's clock, made once per zone: constructing a formatter costs far more than using it. `h23` makes midnight
+ * hour 0 (`hour12: false` printed 24 in older V8); `era` tells 1 BC from AD 1.
  * Throws RangeError for a zone Intl does not know.
  */
-function formatterOf(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-US', {
+function clockOf(timeZone: string): ZoneClock {
+  let clock = clocks.get(timeZone);
+  if (clock === undefined) {
+    const formatter = new Intl.DateTimeFormat('en-US', {
       timeZone,
       hourCycle: 'h23',
       era: 'short',
@@ -48,37 +55,32 @@ function formatterOf(timeZone: string): Intl.DateTimeFormat {
       minute: 'numeric',
       second: 'numeric',
     });
-    formatters.set(timeZone, formatter);
+    clock = { formatter, second: Number.NaN, offset: 0 };
+    clocks.set(timeZone, clock);
   }
-  return formatter;
+  return clock;
 }
 
 /**
  * The zone's offset from UTC at instant `t` (epoch ms): its wall-clock time as local epoch ms minus `t`, in ms, a
  * whole number of seconds (`-28_800_000` in Los Angeles in winter; `-28_378_000`, −07:52:58, before 1883).
- * Costs one Intl call (microseconds). Throws RangeError when `t` is not a valid time value or the zone is unknown.
+ * Costs one Intl call (microseconds), none when the zone was last asked about the same second (a schedule asks about
+ * one instant several times). Throws RangeError when `t` is not a valid time value or the zone is unknown.
  */
 export function offsetAt(timeZone: string, t: number): number {
-  let year = 0;
-  let month = 0;
-  let day = 0;
-  let hour = 0;
-  let minute = 0;
-  let second = 0;
-  let beforeChrist = false;
-  for (const part of formatterOf(timeZone).formatToParts(t)) {
-    if (part.type === 'year') year = Number(part.value);
-    else if (part.type === 'month') month = Number(part.value);
-    else if (part.type === 'day') day = Number(part.value);
-    else if (part.type === 'hour') hour = Number(part.value);
-    else if (part.type === 'minute') minute = Number(part.value);
-    else if (part.type === 'second') second = Number(part.value);
-    else if (part.type === 'era') beforeChrist = part.value === 'BC';
-  }
-  if (beforeChrist) year = 1 - year;
-  const local = daysFromCivil(year, month, day) * DAY_MS + hour * HOUR_MS + minute * MINUTE_MS + second * SECOND_MS;
-  // Intl drops the milliseconds, flooring the instant to its second.
-  return local - (t - modulo(t, SECOND_MS));
+  const clock = clockOf(timeZone);
+  // Intl floors the instant to its second: the offset is the same all through it.
+  const instantSecond = Math.floor(t / SECOND_MS);
+  if (instantSecond === clock.second) return clock.offset;
+  const fields: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const { type, value } of clock.formatter.formatToParts(t)) fields[type] = value;
+  const year = Number(fields.year);
+  const days = daysFromCivil(fields.era === 'BC' ? 1 - year : year, Number(fields.month), Number(fields.day));
+  const time = Number(fields.hour) * HOUR_MS + Number(fields.minute) * MINUTE_MS + Number(fields.second) * SECOND_MS;
+  const local = days * DAY_MS + time;
+  clock.second = instantSecond;
+  clock.offset = local - instantSecond * SECOND_MS;
+  return clock.offset;
 }
 
 /**
@@ -123,8 +125,8 @@ export function startOfDay(timeZone: string, days: number): number {
   const midnight = days * DAY_MS;
   const before = offsetAt(timeZone, midnight - DAY_MS);
   const after = offsetAt(timeZone, midnight + DAY_MS);
-  const [first, second] =
-    before >= after ? [midnight - before, midnight - after] : [midnight - after, midnight - before];
+  const first = midnight - Math.max(before, after);
+  const second = midnight - Math.min(before, after);
   if (offsetAt(timeZone, first) === midnight - first) return first;
   if (offsetAt(timeZone, second) === midnight - second) return second;
   // Midnight is skipped: the clock jumps from before it to after it at the offset change between the two guesses.

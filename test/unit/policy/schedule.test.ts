@@ -306,7 +306,11 @@ describe('a next change far ahead, or none', () => {
     });
     expect(stateAt(schedule, '2026-12-07T00:00:00Z')).toEqual({ open: false, next: '9999-12-31T17:00:00.000Z' });
     const open = scheduleOf({ date_overrides: [{ date: '2999-01-01', hours: [] }] });
+    const format = vi.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
     expect(stateAt(open, '2026-12-07T00:00:00Z')).toEqual({ open: true, next: '2999-01-01T08:00:00.000Z' });
+    // No walk through the 972 years between: a look at the offset near now, and near the change.
+    expect(format.mock.calls.length).toBeLessThanOrEqual(8);
+    format.mockRestore();
     expect(stateAt(open, '2999-01-02T08:00:00Z')).toEqual({ open: true, next: null });
   });
 
@@ -415,6 +419,7 @@ describe('scheduleState, the cached path', () => {
     const schedule = scheduleOf({ weekly_hours: { monday: NINE_TO_FIVE } });
     const first = scheduleState(schedule, at('2026-12-07T17:00:00Z'));
     const format = vi.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
+    expect(scheduleState(schedule, at('2026-12-07T17:00:00Z'))).toBe(first);
     expect(scheduleState(schedule, at('2026-12-08T00:59:59.999Z'))).toBe(first);
     expect(format).not.toHaveBeenCalled();
     expect(scheduleState(schedule, at('2026-12-08T01:00:00Z'))).toEqual({
@@ -422,6 +427,17 @@ describe('scheduleState, the cached path', () => {
       nextChange: at('2026-12-14T17:00:00Z'),
     });
     expect(format).toHaveBeenCalled();
+  });
+
+  it('pays two Intl calls on a miss whose next change is within the day', () => {
+    const schedule = scheduleOf({ weekly_hours: { monday: NINE_TO_FIVE } });
+    const format = vi.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
+    // Monday 7 December 10:00:01.5 PST: its wall clock, then one look at the offset at 17:00 (no change before it).
+    expect(scheduleState(schedule, at('2026-12-07T18:00:01.500Z'))).toEqual({
+      open: true,
+      nextChange: at('2026-12-08T01:00:00Z'),
+    });
+    expect(format).toHaveBeenCalledTimes(2);
   });
 
   it('computes afresh for an instant before the one it answered for', () => {
