@@ -1,6 +1,7 @@
 // What the local tools share: the demo key, the local table, the default address and the fixture numbers.
 import { readFileSync } from 'node:fs';
 import type { InboundKind } from '../../lib/retell/schemas';
+import { demoCalls } from './demoHistory';
 import { createCacheTable, LOCAL_AWS_ENV, startLocalDynamo } from './localDynamo';
 import { type PhoneNumberRecord, startRetellStandIn } from './retellStandIn';
 
@@ -83,7 +84,8 @@ export async function startLocalBackends(env: Readonly<Record<string, string | u
       out.RETELL_API_KEY = apiKey;
       if (env.RETELL_BASE_URL) out.RETELL_BASE_URL = env.RETELL_BASE_URL;
     } else {
-      const retell = await startRetellStandIn(DEMO_API_KEY, loadFixtures());
+      const fixtures = loadFixtures();
+      const retell = await startRetellStandIn(DEMO_API_KEY, fixtures, 0, { calls: demoCalls(fixtures, Date.now()) });
       closers.push(() => retell.close());
       Object.assign(out, { RETELL_API_KEY: DEMO_API_KEY, RETELL_BASE_URL: retell.baseUrl });
     }
