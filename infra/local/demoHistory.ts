@@ -1,24 +1,18 @@
-// The demo's call history: what Retell's List Calls would hold for the demo experiment's number after two weeks of
-// traffic, made from a fixed seed so every run shows the same report. Callers are assigned as the router assigns them
-// (lib/routing/decide.ts: sticky by rendezvous hashing, random for a withheld caller ID), and the arms differ by known
-// amounts (DEMO_EFFECTS), so the report can be checked against the truth.
+// The demo's call history: what Retell's List Calls would hold for the demo experiment's number (the demo policy
+// with an experiment, infra/policies/) after two weeks of traffic, made from a fixed seed so every run shows the same
+// report. Callers are assigned as the router assigns them (lib/routing/decide.ts: sticky by rendezvous hashing,
+// random for a withheld caller ID), and the arms differ by known amounts (DEMO_EFFECTS), so the report can be checked
+// against the truth.
 
 import { experimentArms } from '../../lib/experiments/experimentArms';
+import type { Experiment } from '../../lib/policy/policySchema';
 import { type PhoneNumber, PhoneNumberSchema } from '../../lib/retell/schemas';
 import { decide } from '../../lib/routing/decide';
 import { compileRoutingPlan } from '../../lib/routing/plan';
 import { createRandomSource, type RandomSource } from '../../lib/routing/random';
 import type { CallRecord } from './callListStandIn';
+import { loadDemoPolicies } from './demoPolicies';
 import type { PhoneNumberRecord } from './retellStandIn';
-
-/** The demo experiment, as the demo policy of its number declares it. */
-export const DEMO_EXPERIMENT = {
-  toNumber: '+14155550113',
-  name: 'greeting-2026',
-  assignment: 'sticky',
-  /** The policy names no salt, so the router salts with the name. */
-  salt: 'greeting-2026',
-} as const;
 
 /** The experiment the number ran before, whose calls the results must leave out. */
 export const EARLIER_EXPERIMENT = 'greeting-2025';
@@ -43,6 +37,8 @@ const ANALYSIS_MISSING = 0.005;
 export interface DemoHistoryOptions {
   /** The demo number's config (its inbound_agents are the arms). */
   config: PhoneNumber;
+  /** The number's experiment, as its policy declares it. */
+  experiment: Experiment;
   /** The history ends here, epoch ms: calls still going on or not analysed yet are the last ones. */
   now: number;
   seed?: number;
@@ -61,6 +57,7 @@ export interface DemoHistoryOptions {
  */
 export function demoCallHistory({
   config,
+  experiment: declared,
   now,
   seed = 20260113,
   days = 14,
@@ -71,12 +68,13 @@ export function demoCallHistory({
   const arms = experimentArms(config, 'call_inbound');
   const span = days * DAY_MS;
   const calls: CallRecord[] = [];
-  const make = (from: string, startedAt: number, experiment: string | undefined) => {
-    const assigned = experiment !== undefined && random() >= UNASSIGNED;
+  const make = (from: string, startedAt: number, experiment: string) => {
+    const assigned = random() >= UNASSIGNED;
     const decision = decide(plan, 'call_inbound', from, random, {
       // A call the router did not assign was drawn by Retell, by weight, per call.
-      mode: assigned ? DEMO_EXPERIMENT.assignment : 'random',
-      salt: experiment ?? '',
+      mode: assigned ? declared.assignment : 'random',
+      // As the router salts: the experiment's salt, its name by default.
+      salt: experiment === declared.name ? (declared.salt ?? declared.name) : experiment,
     });
     if (decision.action !== 'override') throw new Error(`the demo number ${config.phone_number} names no agent`);
     const { agent } = decision;
@@ -105,27 +103,29 @@ export function demoCallHistory({
 
   for (let caller = 0; caller < callers; caller++) {
     const from = demoCaller(caller);
-    do make(from, now - span * random(), DEMO_EXPERIMENT.name);
+    do make(from, now - span * random(), declared.name);
     while (random() < 0.5);
   }
   // New callers of the last minutes, still on the line.
-  for (let i = 0; i < 5; i++) make(demoCaller(callers + i), now - 90_000 * random(), DEMO_EXPERIMENT.name);
+  for (let i = 0; i < 5; i++) make(demoCaller(callers + i), now - 90_000 * random(), declared.name);
   const withheld = Math.round(callers * 2 * WITHHELD);
-  for (let i = 0; i < withheld; i++) make('anonymous', now - span * random(), DEMO_EXPERIMENT.name);
+  for (let i = 0; i < withheld; i++) make('anonymous', now - span * random(), declared.name);
   // The week before: the earlier experiment, already analysed.
   for (let i = 0; i < 200; i++) make(demoCaller(i), now - span - 7 * DAY_MS * random(), EARLIER_EXPERIMENT);
   return calls.sort((a, b) => (a.start_timestamp as number) - (b.start_timestamp as number));
 }
 
 /**
- * The stand-in's calls: the demo history of DEMO_EXPERIMENT's number up to `now` (epoch ms), made when first asked
- * for; none when `fixtures` lack that number.
+ * The stand-in's calls: up to `now` (epoch ms), the demo history of each demo policy's experiment whose number is in
+ * `fixtures`, made when first asked for.
  */
 export function demoCalls(fixtures: readonly PhoneNumberRecord[], now: number): () => CallRecord[] {
-  return () => {
-    const fixture = fixtures.find((config) => config.phone_number === DEMO_EXPERIMENT.toNumber);
-    return fixture === undefined ? [] : demoCallHistory({ config: PhoneNumberSchema.parse(fixture), now });
-  };
+  return () =>
+    loadDemoPolicies().flatMap(({ policy }) => {
+      const fixture = fixtures.find((config) => config.phone_number === policy.phone_number);
+      if (fixture === undefined || policy.experiment === undefined) return [];
+      return demoCallHistory({ config: PhoneNumberSchema.parse(fixture), experiment: policy.experiment, now });
+    });
 }
 
 /** What happened on the call, as List Calls reports it at `now`. */

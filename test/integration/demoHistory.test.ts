@@ -2,44 +2,50 @@
 // known effects, pending calls and exceptions the report should find.
 import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../infra/local/callListStandIn';
+import { loadFixtures } from '../../infra/local/demo';
 import {
   DEMO_EFFECTS,
-  DEMO_EXPERIMENT,
   demoCaller,
   demoCallHistory,
   demoCalls,
   EARLIER_EXPERIMENT,
 } from '../../infra/local/demoHistory';
-import type { PhoneNumber } from '../../lib/retell/schemas';
+import { loadDemoPolicies } from '../../infra/local/demoPolicies';
+import type { Experiment } from '../../lib/policy/policySchema';
+import { type PhoneNumber, PhoneNumberSchema } from '../../lib/retell/schemas';
 import { decide } from '../../lib/routing/decide';
 import { compileRoutingPlan } from '../../lib/routing/plan';
 
-const config: PhoneNumber = {
-  phone_number: DEMO_EXPERIMENT.toNumber,
-  phone_number_type: 'retell-twilio',
-  last_modification_timestamp: 1_780_000_000_000,
-  inbound_agents: [
-    { agent_id: 'agent_greeting_classic', weight: 0.5 },
-    { agent_id: 'agent_greeting_warm', weight: 0.5 },
-  ],
-};
+// The demo's experiment (infra/policies/experiment.json) on its fixture number: greeting-2026, sticky, two arms.
+const demoPolicy = loadDemoPolicies().find(({ policy }) => policy.experiment !== undefined)?.policy;
+const experiment = demoPolicy?.experiment as Experiment;
+const TO = demoPolicy?.phone_number as string;
+const config: PhoneNumber = PhoneNumberSchema.parse(loadFixtures().find((fixture) => fixture.phone_number === TO));
 const NOW = Date.UTC(2026, 0, 15, 12);
 const DAY = 86_400_000;
-const history = demoCallHistory({ config, now: NOW });
+const history = demoCallHistory({ config, experiment, now: NOW });
 
 type Marks = { experiment_name?: string; experiment_arm?: string; assignment?: string; router_request_id?: string };
 const marks = (call: CallRecord) => call.metadata as Marks;
-const ofExperiment = history.filter((call) => marks(call).experiment_name === DEMO_EXPERIMENT.name);
+const ofExperiment = history.filter((call) => marks(call).experiment_name === experiment.name);
 
 describe('demoCallHistory', () => {
+  it('is made for the demo experiment: greeting-2026, sticky, salted with its name, classic against warm', () => {
+    expect(experiment).toEqual({ name: 'greeting-2026', assignment: 'sticky', control: 'agent_greeting_classic' });
+    expect(config.inbound_agents?.map((entry) => [entry.agent_id, entry.weight])).toEqual([
+      ['agent_greeting_classic', 0.5],
+      ['agent_greeting_warm', 0.5],
+    ]);
+  });
+
   it('gives the same calls for the same seed, shifted with now, and other calls for another seed', () => {
-    expect(demoCallHistory({ config, now: NOW })).toEqual(history);
-    const later = demoCallHistory({ config, now: NOW + 60_000 });
+    expect(demoCallHistory({ config, experiment, now: NOW })).toEqual(history);
+    const later = demoCallHistory({ config, experiment, now: NOW + 60_000 });
     expect(later.map((call) => call.call_id)).toEqual(history.map((call) => call.call_id));
     expect(later.map((call) => (call.start_timestamp as number) - 60_000)).toEqual(
       history.map((call) => call.start_timestamp),
     );
-    expect(demoCallHistory({ config, now: NOW, seed: 7 })[0]?.call_id).not.toBe(history[0]?.call_id);
+    expect(demoCallHistory({ config, experiment, now: NOW, seed: 7 })[0]?.call_id).not.toBe(history[0]?.call_id);
   });
 
   it('holds a few thousand calls to the number, sorted, distinct, the experiment’s in the last 14 days', () => {
@@ -50,7 +56,7 @@ describe('demoCallHistory', () => {
     expect(starts).toEqual([...starts].sort((a, b) => a - b));
     for (const call of history) {
       expect(call).toMatchObject({
-        to_number: DEMO_EXPERIMENT.toNumber,
+        to_number: TO,
         call_type: 'phone_call',
         direction: 'inbound',
       });
@@ -73,7 +79,7 @@ describe('demoCallHistory', () => {
     for (const [from, arm] of armOf) {
       const decision = decide(plan, 'call_inbound', from, () => 0, {
         mode: 'sticky',
-        salt: DEMO_EXPERIMENT.salt,
+        salt: experiment.name,
       });
       expect(decision).toMatchObject({ action: 'override', assignment: 'sticky', agent: { agentId: arm } });
     }
@@ -157,8 +163,13 @@ describe('demoCaller', () => {
 });
 
 describe('demoCalls', () => {
-  it('makes the history of the demo number when the fixtures have it, and none otherwise', () => {
-    expect(demoCalls([config as never], NOW)()).toEqual(history);
-    expect(demoCalls([{ ...config, phone_number: '+14155550100' } as never], NOW)()).toEqual([]);
+  it('makes the history of the demo experiment’s number when the fixtures have it, and none otherwise', () => {
+    expect(demoCalls(loadFixtures(), NOW)()).toEqual(history);
+    expect(
+      demoCalls(
+        loadFixtures().filter((fixture) => fixture.phone_number !== TO),
+        NOW,
+      )(),
+    ).toEqual([]);
   });
 });
