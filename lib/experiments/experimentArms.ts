@@ -99,10 +99,8 @@ export function agentAttribution(arms: readonly ExperimentArm[]): AgentAttributi
       );
     }
   }
-  return (agentId, agentVersion) => {
-    if (agentId === null || agentId === undefined) return undefined;
-    const candidates = byAgent.get(agentId) ?? [];
-    const match = candidates.find((arm) => typeof arm.agentVersion !== 'number' || arm.agentVersion === agentVersion);
-    return match?.arm;
-  };
+  // No arm has an empty agent_id (Retell's and our schema refuse one), so a call without one matches none.
+  return (agentId, agentVersion) =>
+    byAgent.get(agentId ?? '')?.find((arm) => typeof arm.agentVersion !== 'number' || arm.agentVersion === agentVersion)
+      ?.arm;
 }

@@ -98,8 +98,9 @@ export type CallerHasher = (fromNumber: string | null | undefined) => string | u
  */
 export function createCallerHasher(salt: Uint8Array = randomBytes(32)): CallerHasher {
   return (fromNumber) => {
-    if (fromNumber === null || fromNumber === undefined || !E164_PATTERN.test(fromNumber)) return undefined;
-    return createHmac('sha256', salt).update(fromNumber).digest().subarray(0, 16).toString('base64url');
+    const number = fromNumber ?? '';
+    if (!E164_PATTERN.test(number)) return undefined;
+    return createHmac('sha256', salt).update(number).digest().subarray(0, 16).toString('base64url');
   };
 }
 
@@ -171,8 +172,8 @@ function outcomes(
     positiveSentiment:
       sentiment === 'Positive' ? true : sentiment === 'Negative' || sentiment === 'Neutral' ? false : undefined,
     durationMs: call.duration_ms ?? undefined,
-    transferred: reason !== undefined && TRANSFER_REASONS.has(reason),
+    transferred: TRANSFER_REASONS.has(reason ?? ''),
     costCents: call.call_cost?.combined_cost ?? undefined,
-    connected: call.call_status !== 'not_connected' && !(reason !== undefined && NEVER_CONNECTED_REASONS.has(reason)),
+    connected: call.call_status !== 'not_connected' && !NEVER_CONNECTED_REASONS.has(reason ?? ''),
   };
 }

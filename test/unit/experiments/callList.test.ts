@@ -1,7 +1,7 @@
 // Listing a number's calls: the request each page sends, the pages followed to the end, the window and number checked
 // again, and every way a listing fails whole instead of giving part of the calls.
 import type { CallListParams } from 'retell-sdk/resources/call';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CallRecord } from '../../../infra/local/callListStandIn';
 import { type RetellStandIn, startRetellStandIn } from '../../../infra/local/retellStandIn';
 import {
@@ -45,7 +45,7 @@ describe('listCalls', () => {
     const listing = await listCalls(source, TO, WINDOW, { pageSize: 2 });
     expect(listing.calls.map((c) => c.call_id)).toEqual(['a', 'b', 'c']);
     expect(listing.pages).toBe(2);
-    expect(source.requests).toEqual([
+    expect(source.requests).toStrictEqual([
       {
         filter_criteria: {
           to_number: { type: 'string', op: 'eq', value: TO },
@@ -54,7 +54,15 @@ describe('listCalls', () => {
         sort_order: 'ascending',
         limit: 2,
       },
-      expect.objectContaining({ pagination_key: 'k1', limit: 2 }),
+      {
+        filter_criteria: {
+          to_number: { type: 'string', op: 'eq', value: TO },
+          start_timestamp: { type: 'range', op: 'bt', value: [WINDOW.since, WINDOW.until] },
+        },
+        sort_order: 'ascending',
+        limit: 2,
+        pagination_key: 'k1',
+      },
     ]);
   });
 
@@ -126,6 +134,7 @@ describe('listCalls', () => {
     const hanging: CallPageSource = () => new Promise(() => {});
     const error = await rejection(CallListError, listCalls(hanging, TO, WINDOW, { deadlineMs: 20 }));
     expect(error.message).toBe(`List Calls for ${TO} did not finish within 0.02 s (0 pages and 0 calls read before)`);
+    expect((error.cause as Error).name).toBe('TimeoutError');
   });
 
   it.each([
@@ -146,6 +155,11 @@ describe('listCalls', () => {
       listCalls(scripted([{ items: [42], has_more: false }]), TO, WINDOW),
     );
     expect(anonymous.message).toMatch(/^List Calls page 1, item 1 is not a call as expected: /);
+    const nothing = await rejection(
+      CallListError,
+      listCalls(scripted([{ items: [call('a'), null], has_more: false }]), TO, WINDOW),
+    );
+    expect(nothing.message).toMatch(/^List Calls page 1, item 2 is not a call as expected: /);
   });
 
   it('fails rather than loop: more pages without a cursor, or a cursor seen before', async () => {
@@ -224,6 +238,26 @@ describe('createRetellCallPages', () => {
     }
     const unauthorized = await rejection(RetellApiError, pages('key_wrong')({ limit: 1 }, AbortSignal.timeout(5_000)));
     expect(unauthorized.status).toBe(401);
+  });
+
+  it('stops a request when its signal aborts', async () => {
+    const error = await rejection(Error, pages()({ limit: 1 }, AbortSignal.abort()));
+    expect(error.message).toBe('Request was aborted.');
+  });
+
+  it('writes nothing to the console, retries included, even with the SDK’s RETELL_LOG=debug', async () => {
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
+      vi.spyOn(console, method).mockImplementation(() => {}),
+    );
+    vi.stubEnv('RETELL_LOG', 'debug');
+    try {
+      retell.setListCallsPageFault(1, { kind: 'status', status: 503 }, 1);
+      await pages(API_KEY, 1)({ limit: 1 }, AbortSignal.timeout(10_000));
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      vi.unstubAllEnvs();
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 
   it('retries a page that failed with a 5xx, as many times as asked', async () => {

@@ -54,7 +54,7 @@ describe('experimentArms', () => {
       }),
       'call_inbound',
     );
-    expect(arms).toEqual([
+    expect(arms).toStrictEqual([
       { arm: 'agent_classic', weight: 0.7, agentId: 'agent_classic' },
       { arm: 'agent_warm', weight: 0.3, agentId: 'agent_warm', agentVersion: 4 },
     ]);
@@ -68,7 +68,7 @@ describe('experimentArms', () => {
         { agent_id: 'agent_sms', weight: 3, agent_version: 2 },
       ],
     });
-    expect(experimentArms(sms, 'chat_inbound')).toEqual([
+    expect(experimentArms(sms, 'chat_inbound')).toStrictEqual([
       { arm: 'agent_sms@1', weight: 0.25, agentId: 'agent_sms', agentVersion: 1 },
       { arm: 'agent_sms@2', weight: 0.75, agentId: 'agent_sms', agentVersion: 2 },
     ]);
@@ -85,7 +85,7 @@ describe('experimentArms', () => {
       }),
       'call_inbound',
     );
-    expect(arms).toEqual([
+    expect(arms).toStrictEqual([
       { arm: 'agent_a', weight: 0.5, agentId: 'agent_a' },
       { arm: 'agent_b', weight: 0.5, agentId: 'agent_b' },
     ]);
@@ -98,10 +98,37 @@ describe('experimentArms', () => {
           config({ inbound_agents, inbound_agent_id: 'agent_legacy', inbound_agent_version: 7 }),
           'call_inbound',
         ),
-      ).toEqual([{ arm: 'agent_legacy', weight: 1, agentId: 'agent_legacy', agentVersion: 7 }]);
+      ).toStrictEqual([{ arm: 'agent_legacy', weight: 1, agentId: 'agent_legacy', agentVersion: 7 }]);
     }
-    expect(experimentArms(config({ inbound_sms_agent_id: 'agent_legacy_sms' }), 'chat_inbound')).toEqual([
+    const legacy = config({
+      inbound_agent_id: 'agent_legacy',
+      inbound_agent_version: 7,
+      inbound_sms_agent_id: 'agent_legacy_sms',
+      inbound_sms_agent_version: 2,
+    });
+    expect(experimentArms(legacy, 'chat_inbound')).toStrictEqual([
+      { arm: 'agent_legacy_sms', weight: 1, agentId: 'agent_legacy_sms', agentVersion: 2 },
+    ]);
+    expect(experimentArms(config({ inbound_sms_agent_id: 'agent_legacy_sms' }), 'chat_inbound')).toStrictEqual([
       { arm: 'agent_legacy_sms', weight: 1, agentId: 'agent_legacy_sms' },
+    ]);
+  });
+
+  it('gives an entry whose version is null or absent no version', () => {
+    const arms = experimentArms(
+      config({
+        inbound_agents: [
+          { agent_id: 'agent_a', weight: 1, agent_version: null },
+          { agent_id: 'agent_b', weight: 1 },
+          { agent_id: 'agent_c', weight: 2, agent_version: 0 },
+        ],
+      }),
+      'call_inbound',
+    );
+    expect(arms).toStrictEqual([
+      { arm: 'agent_a', weight: 0.25, agentId: 'agent_a' },
+      { arm: 'agent_b', weight: 0.25, agentId: 'agent_b' },
+      { arm: 'agent_c', weight: 0.5, agentId: 'agent_c', agentVersion: 0 },
     ]);
   });
 

@@ -5,7 +5,6 @@ import {
   classifyCall,
   createCallerHasher,
   ListedCallSchema,
-  NEVER_CONNECTED_REASONS,
   routerMetadata,
   type StartedCall,
 } from '../../../lib/experiments/listedCall';
@@ -211,7 +210,24 @@ describe('classifyCall', () => {
     expect(classifyCall(listed({ disconnection_reason }), options)).toMatchObject({ call: { transferred } });
   });
 
-  it.each([...NEVER_CONNECTED_REASONS])('counts %s as never connected', (disconnection_reason) => {
+  it.each([
+    'concurrency_limit_reached',
+    'no_concurrency_fallback',
+    'no_valid_payment',
+    'scam_detected',
+    'marked_as_spam',
+    'dial_busy',
+    'dial_failed',
+    'dial_no_answer',
+    'invalid_destination',
+    'telephony_provider_permission_denied',
+    'telephony_provider_unavailable',
+    'sip_routing_error',
+    'user_declined',
+    'registered_call_timeout',
+    'error_user_not_joined',
+    'error_llm_websocket_open',
+  ])('counts %s as never connected', (disconnection_reason) => {
     expect(classifyCall(listed({ disconnection_reason }), options)).toMatchObject({ call: { connected: false } });
   });
 
@@ -225,8 +241,10 @@ describe('classifyCall', () => {
     'error_no_audio_received',
     'error_retell',
     'error_unknown',
+    'transfer_bridged',
     'a_reason_retell_adds_later',
-  ])('counts %s as connected', (disconnection_reason) => {
+    '',
+  ])('counts %j as connected', (disconnection_reason) => {
     expect(classifyCall(listed({ disconnection_reason }), options)).toMatchObject({ call: { connected: true } });
   });
 
@@ -247,8 +265,25 @@ describe('ListedCallSchema', () => {
     expect(listed({ recording_url: 'https://example.com/r.wav' })).toMatchObject({
       recording_url: 'https://example.com/r.wav',
     });
-    expect(ListedCallSchema.safeParse({ call_id: 'c', call_status: 'paused' }).success).toBe(false);
-    expect(ListedCallSchema.safeParse({ call_id: '', call_status: 'ended' }).success).toBe(false);
-    expect(ListedCallSchema.safeParse({ call_id: 'c', call_status: 'ended', duration_ms: -1 }).success).toBe(false);
+    const refusal = (call: Record<string, unknown>) => {
+      const parsed = ListedCallSchema.safeParse({ call_id: 'c', call_status: 'ended', ...call });
+      return parsed.success
+        ? undefined
+        : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    };
+    expect(refusal({ call_status: 'paused' })).toEqual([expect.stringMatching(/^call_status: /)]);
+    expect(refusal({ call_id: '' })).toEqual(['call_id: must not be empty']);
+    expect(refusal({ duration_ms: -1 })).toEqual([expect.stringMatching(/^duration_ms: /)]);
+    expect(refusal({ call_analysis: { call_successful: 'yes' } })).toEqual([
+      expect.stringMatching(/^call_analysis.call_successful: /),
+    ]);
+    expect(refusal({ call_analysis: { user_sentiment: 1 } })).toEqual([
+      expect.stringMatching(/^call_analysis.user_sentiment: /),
+    ]);
+    expect(refusal({ call_cost: { combined_cost: '31.25' } })).toEqual([
+      expect.stringMatching(/^call_cost.combined_cost: /),
+    ]);
+    expect(refusal({ agent_version: 'prod' })).toEqual([expect.stringMatching(/^agent_version: /)]);
+    expect(refusal({ call_analysis: null, call_cost: null, metadata: null, from_number: null })).toBeUndefined();
   });
 });
