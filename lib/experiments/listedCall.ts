@@ -42,7 +42,7 @@ export type StartedCall = ListedCall & { start_timestamp: number };
  * the call reached the agent and failed or ended there. A call whose `call_status` is `not_connected` never connected,
  * whatever its reason.
  */
-export const NEVER_CONNECTED_REASONS: ReadonlySet<string> = new Set([
+export const NEVER_CONNECTED_REASONS: ReadonlySet<string | undefined> = new Set([
   'concurrency_limit_reached',
   'no_concurrency_fallback',
   'no_valid_payment',
@@ -62,7 +62,7 @@ export const NEVER_CONNECTED_REASONS: ReadonlySet<string> = new Set([
 ]);
 
 /** `disconnection_reason` values of a call the agent transferred (cold, or bridged as a warm transfer). */
-export const TRANSFER_REASONS: ReadonlySet<string> = new Set(['call_transfer', 'transfer_bridged']);
+export const TRANSFER_REASONS: ReadonlySet<string | undefined> = new Set(['call_transfer', 'transfer_bridged']);
 
 /** The router's marks on a call it assigned (issue 17): string values only, as the override answer's `metadata`. */
 export interface RouterMetadata {
@@ -172,8 +172,8 @@ function outcomes(
     positiveSentiment:
       sentiment === 'Positive' ? true : sentiment === 'Negative' || sentiment === 'Neutral' ? false : undefined,
     durationMs: call.duration_ms ?? undefined,
-    transferred: TRANSFER_REASONS.has(reason ?? ''),
+    transferred: TRANSFER_REASONS.has(reason),
     costCents: call.call_cost?.combined_cost ?? undefined,
-    connected: call.call_status !== 'not_connected' && !NEVER_CONNECTED_REASONS.has(reason ?? ''),
+    connected: call.call_status !== 'not_connected' && !NEVER_CONNECTED_REASONS.has(reason),
   };
 }
