@@ -592,7 +592,9 @@ function resourcesOfType(type: string): [string, Record<string, unknown>][] {
 }
 
 const INSIGHTS_WORDS = new Set(
-  'SOURCE filter and or not stats count by as sort asc desc fields limit earliest latest in like bin ispresent'.split(' '),
+  'SOURCE filter and or not stats count by as sort asc desc fields limit earliest latest in like bin ispresent'.split(
+    ' ',
+  ),
 );
 
 /** The decision-line fields a Logs Insights query reads (not its aliases, @-fields, keywords or literals). */
