@@ -15,10 +15,11 @@ const KINDS = { CREATE: 'added', REMOVE: 'removed', CHANGE: 'changed' } as const
 
 /**
  * The changes from `before` (undefined when nothing is stored: every field of `after` is added) to `after`, in
- * document order; `version` is left out (the writer's header says it). A list compares item by item, by position.
+ * document order; `version` (the writer's header says it) and `$schema` (for editors only) are left out. A list
+ * compares item by item, by position.
  */
 export function policyChanges(before: object | undefined, after: object): PolicyChange[] {
-  return diff(withoutVersion(before ?? {}), withoutVersion(after)).map((difference) => {
+  return diff(compared(before ?? {}), compared(after)).map((difference) => {
     const change: PolicyChange = { kind: KINDS[difference.type], path: formatPath(difference.path) };
     if (difference.type !== 'CREATE') change.before = difference.oldValue;
     if (difference.type !== 'REMOVE') change.after = difference.value;
@@ -49,7 +50,7 @@ function shown(value: unknown): string {
   return text.length <= MAX_VALUE_CHARS ? text : `${text.slice(0, MAX_VALUE_CHARS - 1)}…`;
 }
 
-function withoutVersion(document: object): Record<string, unknown> {
-  const { version: _version, ...rest } = document as Record<string, unknown>;
+function compared(document: object): Record<string, unknown> {
+  const { version: _version, $schema: _schema, ...rest } = document as Record<string, unknown>;
   return rest;
 }

@@ -46,8 +46,8 @@ describe('policyChanges and describeChanges', () => {
     ]);
   });
 
-  it('finds nothing when only the version differs', () => {
-    expect(policyChanges(stored, { ...stored, version: 4 })).toEqual([]);
+  it('finds nothing when only the version or $schema differ', () => {
+    expect(policyChanges(stored, { ...stored, version: 4, $schema: '../policy.schema.json' })).toEqual([]);
   });
 
   it('elides a long value at MAX_VALUE_CHARS characters', () => {
