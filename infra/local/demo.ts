@@ -62,7 +62,8 @@ export interface LocalBackends {
   store: LocalStore;
   /** True when this process serves the local store's folder to the CLIs (npm start). */
   servesStore: boolean;
-  /** The demo policies, as seeding left them; empty outside the demo or on AWS_ENDPOINT_URL_DYNAMODB. */
+  /** The demo policies, as seeding left them; empty outside the demo, on AWS_ENDPOINT_URL_DYNAMODB, or in npm start's
+   * store (which it seeded). */
   policies: SeededPolicy[];
   close(): Promise<void>;
 }
@@ -97,7 +98,8 @@ export async function startLocalBackends(
         : await openLocalStore(env, kind === 'memory' ? { dir: IN_MEMORY } : {});
     closers.push(() => store.close());
     const out: Record<string, string> = { ...store.env };
-    const policies = demo && embeddedDynamo ? await seedDemoPolicies(store.env, Date.now()) : [];
+    // The running npm start seeded its store when it started.
+    const policies = demo && embeddedDynamo && !store.shared ? await seedDemoPolicies(store.env, Date.now()) : [];
     if (demo) {
       const fixtures = loadFixtures();
       const retell = await startRetellStandIn(DEMO_API_KEY, fixtures, 0, { calls: demoCalls(fixtures, Date.now()) });

@@ -1,10 +1,11 @@
 // The demo's routing policies (infra/policies/), put into the local store where a number has none, so a policy the
 // user changed there is never overwritten.
 import { readdirSync, readFileSync } from 'node:fs';
-import { MalformedPolicyError, PolicyTable, VersionConflictError } from '../../lib/config/policyTable';
+import { PolicyTable, VersionConflictError } from '../../lib/config/policyTable';
 import { describePolicyIssues, parsePolicyText } from '../../lib/policy/policyDocument';
 import type { Policy } from '../../lib/policy/policySchema';
 import { storeClient } from './localStore';
+import { storedVersionAfter } from './storedVersion';
 
 export const POLICIES_URL = new URL('../policies/', import.meta.url);
 
@@ -50,24 +51,15 @@ export async function seedDemoPolicies(env: Readonly<Record<string, string>>, no
         seeded.push({ ...demo, outcome: 'seeded', version: demo.policy.version });
       } catch (error) {
         if (!(error instanceof VersionConflictError)) throw error;
-        seeded.push({ ...demo, outcome: 'kept', version: error.storedVersion ?? (await storedVersion(table, demo)) });
+        seeded.push({
+          ...demo,
+          outcome: 'kept',
+          version: await storedVersionAfter(error, table, demo.policy.phone_number),
+        });
       }
     }
     return seeded;
   } finally {
     client.destroy();
-  }
-}
-
-/**
- * The version stored for the demo's number, read after a refused put: dynalite does not return the item that failed
- * a condition (ReturnValuesOnConditionCheckFailure), DynamoDB does. Undefined for an item too malformed to say.
- */
-async function storedVersion(table: PolicyTable, { policy }: DemoPolicy): Promise<number | undefined> {
-  try {
-    return (await table.get(policy.phone_number, AbortSignal.timeout(10_000)))?.version;
-  } catch (error) {
-    if (error instanceof MalformedPolicyError) return undefined;
-    throw error;
   }
 }

@@ -8,6 +8,7 @@ import { POLICY_KEY } from '../../lib/config/policyTable';
 
 export interface LocalDynamo {
   endpoint: string;
+  /** Stops serving; rejects when the LevelDB folder fails to close. */
   close(): Promise<void>;
 }
 
@@ -31,11 +32,15 @@ export async function startLocalDynamo({ port = 0, path }: LocalDynamoOptions = 
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const { port: actual } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
   return {
     endpoint: `http://127.0.0.1:${actual}`,
-    close: () =>
-      // dynalite's close also closes the LevelDB folder, once its pending operations end.
-      new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    // dynalite's close also closes the LevelDB folder, once its pending operations end. Closing again waits for the
+    // same close.
+    close: () => {
+      closing ??= new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      return closing;
+    },
   };
 }
 
