@@ -19,7 +19,11 @@ export const EARLIER_EXPERIMENT = 'greeting-2025';
 
 const DAY_MS = 86_400_000;
 
-/** The true effects per arm, in the order of the number's list (the control first); further arms get the first's. */
+/**
+ * The true effects per arm, in the order of the number's list (the control first); further arms get the first's.
+ * `success` and `transfer` are shares of the calls that connected without error (96.5 % of all: NEVER_CONNECTED and
+ * ERRORED calls neither succeed nor transfer), `positive` of the calls that connected, `medianDurationS` in seconds.
+ */
 export const DEMO_EFFECTS = [
   { success: 0.6, positive: 0.42, medianDurationS: 150, transfer: 0.1 },
   { success: 0.66, positive: 0.5, medianDurationS: 170, transfer: 0.08 },
