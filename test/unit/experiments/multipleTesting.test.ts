@@ -7,12 +7,12 @@ describe('holmAdjust', () => {
   it('GrowthBook "does HB procedure correctly" (R: p.adjust(p, "holm") gives the same)', () => {
     // GrowthBook lists the result sorted, with each one's index: 0.03 (3), 0.05 (0), 0.12 (2), 0.12 (1), 1 (4), 1 (5).
     const adjusted = holmAdjust([0.01, 0.04, 0.03, 0.005, 0.55, 0.6]);
-    [0.05, 0.12, 0.12, 0.03, 1, 1].forEach((expected, i) => expect(adjusted[i]).toBeCloseTo(expected, 12));
+    for (const [i, expected] of [0.05, 0.12, 0.12, 0.03, 1, 1].entries()) expect(adjusted[i]).toBeCloseTo(expected, 12);
   });
 
   it('R: p.adjust(c(0.01, 0.02, 0.03, 0.04, 0.05), "holm") = 0.05 0.08 0.09 0.09 0.09', () => {
     const adjusted = holmAdjust([0.04, 0.01, 0.05, 0.03, 0.02]);
-    [0.09, 0.05, 0.09, 0.09, 0.08].forEach((expected, i) => expect(adjusted[i]).toBeCloseTo(expected, 12));
+    for (const [i, expected] of [0.09, 0.05, 0.09, 0.09, 0.08].entries()) expect(adjusted[i]).toBeCloseTo(expected, 12);
   });
 
   it('leaves a single p-value as it is, and an empty family empty', () => {
