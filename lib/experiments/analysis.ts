@@ -2,9 +2,9 @@
 // and each arm against the control with an interval and a verdict. Pure: plain values in, a report out.
 import { type EffectMoments, effectMoments, type NoEffect } from './effect';
 import type { ExperimentCall } from './experimentCall';
-import { fixedHorizonTest, type IntervalTest, sequentialTest } from './intervals';
-import { armStatistic, countedCalls, METRICS, type Metric, type MetricName, PRIMARY } from './metrics';
-import { adjustedInterval, holmAdjust } from './multipleTesting';
+import { fixedHorizonTest, type IntervalTest, sequentialRho, sequentialTest } from './intervals';
+import { armStatistic, countedCalls, GUARDRAILS, METRICS, type Metric, type MetricName, PRIMARY } from './metrics';
+import { holmAdjust, holmLevel } from './multipleTesting';
 import { unitsToDetect } from './power';
 import { sampleRatioTest } from './srm';
 import { type Statistic, statisticMean, statisticVariance } from './statistics';
@@ -195,12 +195,16 @@ export function analyzeExperiment(input: ExperimentInput): ExperimentReport {
   });
   const controlIndex = labels.indexOf(control);
   const controlStats = statistics[controlIndex] as Map<MetricName, Statistic>;
-  const test: Tester = (effect) =>
-    input.sequential ? sequentialTest(effect, ALPHA, SEQUENTIAL_TUNING) : fixedHorizonTest(effect, ALPHA);
+  // The mixture's ρ is set once from α and the tuning: an interval at another level (Holm's) keeps it, so that it
+  // excludes 0 exactly when the p-value is below that level.
+  const rho = sequentialRho(ALPHA, SEQUENTIAL_TUNING);
+  const test: Tester = (effect, alpha) =>
+    input.sequential ? sequentialTest(effect, alpha, rho) : fixedHorizonTest(effect, alpha);
 
   const treatments = labels.map((_, i) => i).filter((i) => i !== controlIndex);
   const primaries = adjustAcrossArms(
     treatments.map((i) => compare(PRIMARY, controlStats, statistics[i] as Map<MetricName, Statistic>, test)),
+    test,
   );
   const totalWeight = weights.reduce((sum, weight) => sum + weight, 0);
   const arms = input.arms.map(({ arm, weight }, i): ArmReport => {
@@ -238,9 +242,7 @@ export function analyzeExperiment(input: ExperimentInput): ExperimentReport {
       ...report,
       vsControl: {
         primary: { ...primary, verdict: verdictOf(primary.direction), unitsToDetect: detect },
-        guardrails: METRICS.filter((metric) => metric !== PRIMARY).map((metric) =>
-          compare(metric, controlStats, stats, test),
-        ),
+        guardrails: GUARDRAILS.map((metric) => compare(metric, controlStats, stats, test).comparison),
       },
     };
   });
@@ -319,10 +321,14 @@ function sampleRatio(units: readonly number[], weights: readonly number[]): Samp
   };
 }
 
-type Tester = (effect: EffectMoments) => IntervalTest;
+/** The interval and p-value of an effect at a two-sided level. */
+type Tester = (effect: EffectMoments, alpha: number) => IntervalTest;
 
-interface Unadjusted extends Comparison {
-  readonly relativeLiftPValue: number | null;
+/** A comparison before Holm's correction, with what the correction needs to redo its intervals. */
+interface Unadjusted {
+  readonly comparison: Comparison;
+  readonly absolute?: EffectMoments;
+  readonly relative?: { readonly effect: EffectMoments; readonly pValue: number };
 }
 
 function compare(
@@ -343,32 +349,33 @@ function compare(
   };
   const absolute = effectMoments(control, treatment, 'absolute');
   if (empty || typeof absolute === 'string') {
-    return {
+    const comparison: Comparison = {
       ...base,
       ci: null,
       ciUnadjusted: null,
       relativeLiftCi: null,
       pValue: null,
       pValueUnadjusted: null,
-      relativeLiftPValue: null,
       direction: 'inconclusive',
       unavailable: empty ? 'no_calls' : (absolute as NoEffect),
     };
+    return { comparison };
   }
-  const absoluteTest = test(absolute);
+  const absoluteTest = test(absolute, ALPHA);
   // effectMoments checks the same things for both differences: the absolute one passed, so does the relative one.
-  const relativeTest = test(effectMoments(control, treatment, 'relative') as EffectMoments);
-  return {
+  const relative = effectMoments(control, treatment, 'relative') as EffectMoments;
+  const relativeTest = test(relative, ALPHA);
+  const comparison: Comparison = {
     ...base,
     ci: absoluteTest.ci,
     ciUnadjusted: absoluteTest.ci,
     relativeLiftCi: relativeTest.ci,
     pValue: absoluteTest.pValue,
     pValueUnadjusted: absoluteTest.pValue,
-    relativeLiftPValue: relativeTest.pValue,
     direction: directionOf(absoluteTest.pValue, absolute.estimate),
     unavailable: null,
   };
+  return { comparison, absolute, relative: { effect: relative, pValue: relativeTest.pValue } };
 }
 
 function directionOf(pValue: number, estimate: number): Direction {
@@ -382,29 +389,37 @@ function verdictOf(direction: Direction): Verdict {
 }
 
 /**
- * Holm's correction across the arms compared with the control, of the absolute difference's p-values (which decide
- * the verdict) and, as a family of its own, of the relative lift's; each interval widened to agree with its adjusted
- * p-value, as GrowthBook shows adjusted intervals.
+ * Holm's correction across the arms compared with the control: of the absolute difference's p-values, which decide
+ * the verdicts, and as a family of its own of the relative lift's. Where the correction raises an arm's p-value from
+ * p to p', its interval is its own test's interval at the level α·p/p' (`holmLevel`), which excludes 0 exactly when
+ * p' < α: the interval always agrees with the verdict, and keeps the shape of its test (t, or the confidence
+ * sequence). GrowthBook shows adjusted intervals for the same reason, rebuilt from a normal approximation instead
+ * (`adjustedCI`, packages/shared/src/experiments/experiments.ts), which grows without bound as p' nears 1.
  */
-function adjustAcrossArms(comparisons: readonly Unadjusted[]): Comparison[] {
-  const absolute = adjustFamily(comparisons.map((c) => c.pValueUnadjusted));
-  const relative = adjustFamily(comparisons.map((c) => c.relativeLiftPValue));
-  return comparisons.map(({ relativeLiftPValue, ...comparison }, i) => {
+function adjustAcrossArms(unadjusted: readonly Unadjusted[], test: Tester): Comparison[] {
+  const absolute = adjustFamily(unadjusted.map((u) => u.comparison.pValueUnadjusted));
+  const relative = adjustFamily(unadjusted.map((u) => u.relative?.pValue ?? null));
+  return unadjusted.map((u, i) => {
     const pAbsolute = absolute[i];
     const pRelative = relative[i];
-    const { absoluteDifference, relativeLift, ci, relativeLiftCi } = comparison;
-    // Both families hold the same arms (an arm has both p-values or neither), each adjusted where Holm raised it.
-    if (ci === null || relativeLiftCi === null) return comparison;
-    return {
-      ...comparison,
-      pValue: pAbsolute ?? comparison.pValue,
-      ci: pAbsolute === undefined ? ci : adjustedInterval(pAbsolute, absoluteDifference as number, ALPHA, ci),
-      relativeLiftCi:
-        pRelative === undefined
-          ? relativeLiftCi
-          : adjustedInterval(pRelative, relativeLift as number, ALPHA, relativeLiftCi),
-      direction: directionOf(pAbsolute ?? (comparison.pValue as number), absoluteDifference as number),
-    };
+    const { comparison } = u;
+    let adjusted = comparison;
+    if (pAbsolute !== undefined && u.absolute !== undefined) {
+      const p = comparison.pValueUnadjusted as number;
+      adjusted = {
+        ...adjusted,
+        pValue: pAbsolute,
+        ci: test(u.absolute, holmLevel(ALPHA, p, pAbsolute)).ci,
+        direction: directionOf(pAbsolute, u.absolute.estimate),
+      };
+    }
+    if (pRelative !== undefined && u.relative !== undefined) {
+      adjusted = {
+        ...adjusted,
+        relativeLiftCi: test(u.relative.effect, holmLevel(ALPHA, u.relative.pValue, pRelative)).ci,
+      };
+    }
+    return adjusted;
   });
 }
 
@@ -451,7 +466,7 @@ function caveatsOf(report: Omit<ExperimentReport, 'caveats'>): Caveat[] {
   if (srm.flagged) {
     add(
       'srm',
-      `Sample ratio mismatch: the ${units} split across arms is not what the weights say (χ² p = ${srm.pValue.toPrecision(2)} < ${SRM_ALPHA}). ` +
+      `Sample ratio mismatch: the ${units} split across arms is not what the weights say (χ² test, p < ${SRM_ALPHA}). ` +
         'Assignment or counting is broken somewhere, so no verdict below can be trusted: find the cause before reading them.',
     );
   }

@@ -1,6 +1,5 @@
 // Two-sided intervals and p-values for an effect: the classic fixed-horizon Welch t test, and the always-valid
 // confidence sequence that stays valid however often the results are looked at.
-import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import type { EffectMoments } from './effect';
@@ -39,22 +38,18 @@ export function sequentialRho(alpha: number, tuning: number): number {
  * The always-valid two-sided interval after n units with variance σ² = se²·n:
  * estimate ± σ·sqrt(2(nρ² + 1) ln(sqrt(nρ² + 1) / α) / (nρ)²) (Waudby-Smith et al., eq. 9), and its p-value, the
  * smallest α whose interval excludes 0: min(1, 1 / E) with E = exp(ρ²·t² / (2(nρ² + 1))) / sqrt(nρ² + 1) and
- * t² = n·estimate² / σ² (eq. 155). gbstats' `SequentialTwoSidedTTest` with `sequential_tuning_parameter` = `tuning`,
+ * t² = n·estimate² / σ² (eq. 155). ρ is the mixture's parameter, `sequentialRho(α, tuning)`: kept when the level
+ * changes (for Holm's), the interval excludes 0 exactly when p < α. gbstats' `SequentialTwoSidedTTest` (ρ from its
+ * `alpha` and `sequential_tuning_parameter`),
  * the mixture sequential test to which GrowthBook's and Eppo's sequential modes and Optimizely's mSPRT (Johari et al.,
  * "Always valid inference", Operations Research 70(3), 2022) reduce. Its coverage holds at every n at once.
  */
-export function sequentialTest(effect: EffectMoments, alpha: number, tuning: number): IntervalTest {
+export function sequentialTest(effect: EffectMoments, alpha: number, rho: number): IntervalTest {
   const { estimate, standardError, n } = effect;
-  const rho = sequentialRho(alpha, tuning);
   const mixture = n * rho ** 2 + 1;
   const halfwidth =
     standardError * Math.sqrt(n) * Math.sqrt((2 * mixture * Math.log(Math.sqrt(mixture) / alpha)) / (n * rho) ** 2);
   const tSquared = estimate ** 2 / standardError ** 2;
   const eValue = Math.exp((rho ** 2 * n * tSquared) / (2 * mixture)) / Math.sqrt(mixture);
   return { ci: [estimate - halfwidth, estimate + halfwidth], pValue: Math.min(1 / eValue, 1) };
-}
-
-/** z_{1−α/2}: the two-sided standard normal critical value. */
-export function normalCritical(alpha: number): number {
-  return normalQuantile(1 - alpha / 2, 0, 1);
 }

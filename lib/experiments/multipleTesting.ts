@@ -1,6 +1,5 @@
 // Holm's correction across the arms compared with the control, so that with several arms the chance of any false
 // "better" or "worse" stays at α.
-import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 
 /**
  * Holm's step-down adjusted p-values, in the order given: sorted ascending, the i-th (from 0) of m becomes
@@ -22,21 +21,10 @@ export function holmAdjust(pValues: readonly number[]): number[] {
 }
 
 /**
- * The interval that agrees with an adjusted p-value: estimate ± z_{1−α/2}·|estimate| / z_{1−p/2}, which excludes 0
- * exactly when p < α; (−∞, ∞) when p is 1 (to 6 decimals). Used only when it is wider than `ci` on both sides, so the
- * correction never narrows an interval. GrowthBook's `getAdjustedCI` and `adjustedCI`
- * (packages/shared/src/experiments/experiments.ts).
+ * The two-sided level at which a test whose p-value is `pValue` rejects exactly when its Holm-adjusted p-value
+ * `adjustedPValue` (≥ pValue, > 0) is below α: α·p/p'. An interval at that level excludes 0 exactly when p' < α, so
+ * it agrees with the adjusted verdict; for the arm Holm tests first (p' = m·p) it is Bonferroni's α/m.
  */
-export function adjustedInterval(
-  adjustedPValue: number,
-  estimate: number,
-  alpha: number,
-  ci: readonly [number, number],
-): readonly [number, number] {
-  if (adjustedPValue > 0.999999) return [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-  const width =
-    (normalQuantile(1 - alpha / 2, 0, 1) * Math.abs(estimate)) / normalQuantile(1 - adjustedPValue / 2, 0, 1);
-  const low = estimate - width;
-  const high = estimate + width;
-  return low < ci[0] && high > ci[1] ? [low, high] : ci;
+export function holmLevel(alpha: number, pValue: number, adjustedPValue: number): number {
+  return (alpha * pValue) / adjustedPValue;
 }

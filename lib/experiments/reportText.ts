@@ -1,6 +1,15 @@
 // The report as an analyst reads it: what was read, whether the split is sound, each arm's metrics, each arm against
 // the control with its interval and verdict, and what to be careful about.
-import type { ArmReport, Comparison, ExperimentReport, Interval, MetricValue, PrimaryComparison } from './analysis';
+import {
+  type ArmReport,
+  type Comparison,
+  type ExperimentReport,
+  type Interval,
+  type MetricValue,
+  type PrimaryComparison,
+  SRM_ALPHA,
+  SRM_MIN_EXPECTED_UNITS,
+} from './analysis';
 import { GUARDRAILS, METRICS, type Metric, PRIMARY } from './metrics';
 
 const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -76,11 +85,12 @@ function countLines(report: ExperimentReport): string[] {
 function srmLine(report: ExperimentReport, units: string): string {
   const { srm, arms } = report;
   const split = `${arms.map((arm) => count(arm.units)).join(' / ')} ${units} against weights ${arms.map((arm) => percent(arm.expectedShare, 0)).join(' / ')}`;
-  const test = `χ² = ${srm.chiSquare.toFixed(2)}, p = ${pValue(srm.pValue)}`;
+  const test = `χ² = ${srm.chiSquare.toFixed(2)}, ${pValue(srm.pValue)}`;
   if (srm.flagged) {
-    return `Sample ratio: ${split} (${test}): MISMATCH, p < ${0.001}. Every verdict below is untrustworthy until the cause is found.`;
+    return `Sample ratio: ${split} (${test}): MISMATCH (flagged below p = ${SRM_ALPHA}). Every verdict below is untrustworthy until the cause is found.`;
   }
-  if (!srm.checked) return `Sample ratio: ${split}: not checked yet (an arm expects fewer than 8 ${units}).`;
+  if (!srm.checked)
+    return `Sample ratio: ${split}: not checked yet (an arm expects fewer than ${SRM_MIN_EXPECTED_UNITS} ${units}).`;
   return `Sample ratio: ${split} (${test}): consistent with the weights.`;
 }
 
@@ -150,7 +160,7 @@ function comparisonCell(metric: Metric, comparison: Comparison): string {
     comparison.relativeLift === null || comparison.relativeLiftCi === null
       ? ''
       : `, relative ${signedPercent(comparison.relativeLift)} ${interval(comparison.relativeLiftCi, signedPercent)}`;
-  return `${difference(metric, comparison.absoluteDifference as number)} ${interval(comparison.ci, (x) => difference(metric, x))}${relative}, p = ${pValue(comparison.pValue as number)}`;
+  return `${difference(metric, comparison.absoluteDifference as number)} ${interval(comparison.ci, (x) => difference(metric, x))}${relative}, ${pValue(comparison.pValue as number)}${comparison.pValue === comparison.pValueUnadjusted ? '' : ' (Holm-adjusted)'}`;
 }
 
 function metricCell(metric: Metric, value: MetricValue): string {
@@ -189,7 +199,7 @@ function sign(value: number): string {
 }
 
 function pValue(p: number): string {
-  return p < 0.001 ? '< 0.001' : p.toFixed(3);
+  return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
 }
 
 function percent(share: number, digits: number): string {

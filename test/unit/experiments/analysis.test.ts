@@ -426,6 +426,11 @@ describe('analyzeExperiment, several arms', () => {
     expect(b.verdict).toBe('inconclusive');
     expect(b.ciUnadjusted?.[0]).toBeGreaterThan(0);
     expect(b.ci?.[0]).toBeLessThan(0);
+    // b is Holm’s second step (p′ = 2p): its t interval at α/2, centred where it was. scipy t.ppf, df ≈ 1998.
+    const halfwidth = ((b.ci?.[1] as number) - (b.ci?.[0] as number)) / 2;
+    const unadjusted = ((b.ciUnadjusted?.[1] as number) - (b.ciUnadjusted?.[0] as number)) / 2;
+    expect(halfwidth / unadjusted).toBeCloseTo(2.2430934 / 1.961152, 4);
+    expect(((b.ci?.[1] as number) + (b.ci?.[0] as number)) / 2).toBeCloseTo(0.045, 12);
     expect(d.verdict).toBe('better');
     expect(d.ci?.[0]).toBeGreaterThan(0);
     expect(d.ci?.[0]).toBeLessThan(d.ciUnadjusted?.[0] as number);

@@ -109,7 +109,7 @@ describe('welchDegreesOfFreedom', () => {
 describe('sequentialTest (always-valid) against gbstats', () => {
   it('test_sequential_test_runs: means, tuning 1000', () => {
     const effect = moments(effectMoments(A_3000, B_3461, 'relative'));
-    const test = sequentialTest(effect, 0.05, 1000);
+    const test = sequentialTest(effect, 0.05, sequentialRho(0.05, 1000));
     expect(effect.estimate).toBeCloseTo(0.50336, 5);
     expect(effect.standardError).toBeCloseTo(0.33341, 5);
     expect(test.ci[0]).toBeCloseTo(-0.55844, 5);
@@ -119,7 +119,7 @@ describe('sequentialTest (always-valid) against gbstats', () => {
 
   it('test_sequential_test_runs_prop: proportions, default tuning 5000', () => {
     const effect = moments(effectMoments(proportion(1396, 3000), proportion(2422, 3461), 'relative'));
-    const test = sequentialTest(effect, 0.05, 5000);
+    const test = sequentialTest(effect, 0.05, sequentialRho(0.05, 5000));
     expect(effect.estimate).toBeCloseTo(0.50386, 5);
     expect(effect.standardError).toBeCloseTo(0.03386, 5);
     expect(test.ci[0]).toBeCloseTo(0.40098, 5);
@@ -129,9 +129,9 @@ describe('sequentialTest (always-valid) against gbstats', () => {
 
   it('test_sequential_test_tuning_as_expected: tuned near n the interval is tightest', () => {
     const effect = moments(effectMoments(A_3000, B_3461, 'relative'));
-    const below = sequentialTest(effect, 0.05, 10).ci;
-    const near = sequentialTest(effect, 0.05, 6461).ci;
-    const above = sequentialTest(effect, 0.05, 10_000).ci;
+    const below = sequentialTest(effect, 0.05, sequentialRho(0.05, 10)).ci;
+    const near = sequentialTest(effect, 0.05, sequentialRho(0.05, 6461)).ci;
+    const above = sequentialTest(effect, 0.05, sequentialRho(0.05, 10_000)).ci;
     expect(below[0]).toBeLessThan(above[0]);
     expect(below[1]).toBeGreaterThan(above[1]);
     expect(above[0]).toBeLessThan(near[0]);
@@ -141,7 +141,7 @@ describe('sequentialTest (always-valid) against gbstats', () => {
   it('is wider than the fixed-horizon interval: the price of looking at any time', () => {
     const effect = moments(effectMoments(A_3407, B_3461, 'absolute'));
     const fixed = fixedHorizonTest(effect, 0.05).ci;
-    const always = sequentialTest(effect, 0.05, 5000).ci;
+    const always = sequentialTest(effect, 0.05, sequentialRho(0.05, 5000)).ci;
     expect(always[0]).toBeLessThan(fixed[0]);
     expect(always[1]).toBeGreaterThan(fixed[1]);
   });
@@ -150,8 +150,12 @@ describe('sequentialTest (always-valid) against gbstats', () => {
     // Same spread, growing difference: the interval's low end crosses 0 where p crosses α.
     for (const shift of [0.1, 0.2, 0.3, 0.35, 0.4, 0.5, 0.8]) {
       const effect: EffectMoments = { estimate: shift, standardError: 0.1, n: 2000, degreesOfFreedom: 1998 };
-      const test = sequentialTest(effect, 0.05, 5000);
+      const test = sequentialTest(effect, 0.05, sequentialRho(0.05, 5000));
       expect(test.ci[0] > 0, `shift ${shift}`).toBe(test.pValue < 0.05);
+      // At another level with the same ρ (Holm's), the interval still agrees with the same p-value.
+      const strict = sequentialTest(effect, 0.01, sequentialRho(0.05, 5000));
+      expect(strict.pValue).toBe(test.pValue);
+      expect(strict.ci[0] > 0, `shift ${shift} at 0.01`).toBe(test.pValue < 0.01);
     }
   });
 });
