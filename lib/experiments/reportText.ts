@@ -99,7 +99,7 @@ function armTable(report: ExperimentReport, units: string): string[] {
   const rows: string[][] = [
     header,
     ['Weight', ...report.arms.map((arm) => `${formatNumber(arm.weight)} (${percent(arm.expectedShare, 0)})`)],
-    [capitalise(units), ...report.arms.map((arm) => count(arm.units))],
+    [`Units (${units})`, ...report.arms.map((arm) => count(arm.units))],
     ['Contacts (calls)', ...report.arms.map((arm) => count(arm.calls))],
     ['Pending calls', ...report.arms.map((arm) => count(arm.pendingCalls))],
     ...METRICS.map((metric) => [
@@ -212,10 +212,6 @@ function count(n: number): string {
 
 function formatNumber(n: number): string {
   return new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 }).format(n);
-}
-
-function capitalise(text: string): string {
-  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
 function iso(ms: number): string {
