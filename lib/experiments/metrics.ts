@@ -98,10 +98,21 @@ export function armStatistic(
   units: readonly (readonly ExperimentCall[])[],
   unit: 'caller' | 'call',
 ): Statistic {
-  if (unit === 'caller') return callerRatio(metric, units);
-  const values = units.flatMap((calls) => calls.flatMap((call) => metric.value(call) ?? []));
-  if (metric.unit === 'share') return proportion(values.filter((value) => value === 1).length, values.length);
-  return sampleMean(values);
+  if (unit === 'caller') return ratio(units.map((calls) => unitSums(metric, calls)));
+  let n = 0;
+  let sum = 0;
+  let sumSquares = 0;
+  for (const calls of units) {
+    for (const call of calls) {
+      const value = metric.value(call);
+      if (value === undefined) continue;
+      n += 1;
+      sum += value;
+      sumSquares += value * value;
+    }
+  }
+  // A yes/no metric's values are 0 and 1: their sum is the number of yes.
+  return metric.unit === 'share' ? proportion(sum, n) : { kind: 'mean', n, sum, sumSquares };
 }
 
 /** Number of calls that counted toward the metric: the denominator of a rate, the count behind a mean. */
@@ -109,11 +120,15 @@ export function countedCalls(statistic: Statistic): number {
   return statistic.kind === 'ratio' ? statistic.denominator.sum : statistic.n;
 }
 
-function callerRatio(metric: Metric, units: readonly (readonly ExperimentCall[])[]): Ratio {
-  return ratio(
-    units.map((calls) => {
-      const values = calls.flatMap((call) => metric.value(call) ?? []);
-      return [values.reduce((sum, value) => sum + value, 0), values.length] as const;
-    }),
-  );
+/** One unit's (Σ values, calls counted). */
+function unitSums(metric: Metric, calls: readonly ExperimentCall[]): readonly [number, number] {
+  let sum = 0;
+  let counted = 0;
+  for (const call of calls) {
+    const value = metric.value(call);
+    if (value === undefined) continue;
+    sum += value;
+    counted += 1;
+  }
+  return [sum, counted];
 }
