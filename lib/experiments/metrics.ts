@@ -1,7 +1,7 @@
 // The metrics of an experiment's results: what each one reads from a call, over which calls, in which unit, and its
 // sufficient statistic in an arm for either unit of analysis.
 import type { ExperimentCall } from './experimentCall';
-import { proportion, type Ratio, ratio, type Statistic, sampleMean } from './statistics';
+import { proportion, ratio, type Statistic } from './statistics';
 
 export type MetricName =
   | 'success_rate'
