@@ -444,7 +444,7 @@ function primaryUnitsToDetect(
   sequential: boolean,
   comparisons: number,
 ): number | null {
-  if (primary.unavailable !== null || controlWeight === 0 || treatmentWeight === 0) return null;
+  if (primary.unavailable !== null) return null;
   return (
     unitsToDetect({
       difference: primary.absoluteDifference as number,

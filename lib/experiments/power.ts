@@ -47,7 +47,8 @@ const MAX_UNITS = Number.MAX_SAFE_INTEGER;
 
 /**
  * Units in the two arms together, split by `shareControl`, at which the test would detect `difference` with
- * probability `power`; undefined when the difference is 0 or more than MAX_UNITS would be needed.
+ * probability `power`; undefined when the difference is 0, when an arm gets no units (`shareControl` 0 or 1), or when
+ * more than MAX_UNITS would be needed.
  *
  * Fixed horizon: N = (z_{1−α/2} + z_{power})²·(σ²_c/π_c + σ²_t/π_t) / δ², the two-sample formula with unequal
  * allocation (Chow, Shao & Wang, "Sample Size Calculations in Clinical Research", 2nd ed., 2008, §3.2.1 and §4.2;
@@ -58,7 +59,7 @@ const MAX_UNITS = Number.MAX_SAFE_INTEGER;
 export function unitsToDetect(question: SampleSizeQuestion): number | undefined {
   const { difference, alpha, power, sequentialTuning } = question;
   const effect = Math.abs(difference);
-  if (effect === 0) return undefined;
+  if (effect === 0 || !(question.shareControl > 0 && question.shareControl < 1)) return undefined;
   const perUnitVariance =
     question.varianceControl / question.shareControl + question.varianceTreatment / (1 - question.shareControl);
   if (sequentialTuning === undefined) {

@@ -156,11 +156,10 @@ function comparisonCell(metric: Metric, comparison: Comparison): string {
         : difference(metric, comparison.absoluteDifference);
     return `${shown}, no interval: ${UNAVAILABLE[comparison.unavailable as keyof typeof UNAVAILABLE]}`;
   }
-  const relative =
-    comparison.relativeLift === null || comparison.relativeLiftCi === null
-      ? ''
-      : `, relative ${signedPercent(comparison.relativeLift)} ${interval(comparison.relativeLiftCi, signedPercent)}`;
-  return `${difference(metric, comparison.absoluteDifference as number)} ${interval(comparison.ci, (x) => difference(metric, x))}${relative}, ${pValue(comparison.pValue as number)}${comparison.pValue === comparison.pValueUnadjusted ? '' : ' (Holm-adjusted)'}`;
+  // An interval means both arms vary and the control is not 0: the relative lift and its interval are there too.
+  const relative = `relative ${signedPercent(comparison.relativeLift as number)} ${interval(comparison.relativeLiftCi as Interval, signedPercent)}`;
+  const p = `${pValue(comparison.pValue as number)}${comparison.pValue === comparison.pValueUnadjusted ? '' : ' (Holm-adjusted)'}`;
+  return `${difference(metric, comparison.absoluteDifference as number)} ${interval(comparison.ci, (x) => difference(metric, x))}, ${relative}, ${p}`;
 }
 
 function metricCell(metric: Metric, value: MetricValue): string {

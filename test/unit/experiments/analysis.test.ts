@@ -19,7 +19,7 @@ function vs(report: ExperimentReport, label: string) {
 
 describe('analyzeExperiment refuses a configuration it cannot analyse', () => {
   it.each([
-    ['no arm', { arms: [] }, 'arms'],
+    ['no arm', { arms: [] }, 'arms', 'the weighted list has no entry'],
     [
       'an arm twice',
       {
@@ -29,6 +29,7 @@ describe('analyzeExperiment refuses a configuration it cannot analyse', () => {
         ],
       },
       'arms[1].arm',
+      '"a" is listed twice',
     ],
     [
       'a negative weight',
@@ -39,9 +40,15 @@ describe('analyzeExperiment refuses a configuration it cannot analyse', () => {
         ],
       },
       'arms[1].weight',
+      'must be a finite number ≥ 0, not -1',
     ],
-    ['a weight that is not a number', { arms: [{ arm: 'a', weight: Number.NaN }] }, 'arms[0].weight'],
-    ['an infinite weight', { arms: [{ arm: 'a', weight: Number.POSITIVE_INFINITY }] }, 'arms[0].weight'],
+    ['a weight that is not a number', { arms: [{ arm: 'a', weight: Number.NaN }] }, 'arms[0].weight', 'not NaN'],
+    [
+      'an infinite weight',
+      { arms: [{ arm: 'a', weight: Number.POSITIVE_INFINITY }] },
+      'arms[0].weight',
+      'not Infinity',
+    ],
     [
       'no positive weight',
       {
@@ -51,19 +58,33 @@ describe('analyzeExperiment refuses a configuration it cannot analyse', () => {
         ],
       },
       'arms',
+      'no entry has a positive weight',
     ],
     [
       'a control that is not an arm',
       { experiment: { name: 'x', assignment: 'random' as const, control: 'agent_z' } },
       'experiment.control',
+      '"agent_z" is not an arm of the weighted list (agent_a, agent_b)',
     ],
-    ['a window in the wrong order', { window: { since: 2, until: 1 } }, 'window'],
-    ['a window that is not instants', { window: { since: Number.NaN, until: 1 } }, 'window'],
-  ])('%s: ExperimentInputError naming %s', (_, overrides, field) => {
+    [
+      'a window in the wrong order',
+      { window: { since: 2, until: 1 } },
+      'window',
+      'must be two instants in epoch ms, since ≤ until, not 2 and 1',
+    ],
+    ['a window that is not instants', { window: { since: Number.NaN, until: 1 } }, 'window', 'not NaN and 1'],
+    [
+      'a window without an end',
+      { window: { since: 1, until: Number.POSITIVE_INFINITY } },
+      'window',
+      'not 1 and Infinity',
+    ],
+  ])('%s: ExperimentInputError naming %s', (_, overrides, field, message) => {
     const run = () => analyzeExperiment(input(overrides));
     expect(run).toThrow(ExperimentInputError);
     expect(run).toThrow(expect.objectContaining({ field, name: 'ExperimentInputError' }));
     expect(run).toThrow(new RegExp(`^${field.replace(/[[\].]/g, '\\$&')}: `));
+    expect(run).toThrow(message);
   });
 
   it('names the arms when the control is not one of them', () => {
@@ -83,6 +104,21 @@ describe('analyzeExperiment refuses a configuration it cannot analyse', () => {
       }),
     );
     expect(report.arms.map((a) => a.expectedShare)).toEqual([1, 0]);
+    expect(report.caveats.map((c) => c.code)).toEqual(['no_units']);
+  });
+
+  it('does not run the sample-ratio check with a single arm of positive weight, and has no units to detect', () => {
+    const report = analyzeExperiment(
+      input({
+        arms: [
+          { arm: 'agent_a', weight: 0 },
+          { arm: 'agent_b', weight: 1 },
+        ],
+        calls: [...outcomes('agent_a', 30, 30), ...outcomes('agent_b', 40, 20)],
+      }),
+    );
+    expect(report.srm).toMatchObject({ checked: false, flagged: false, degreesOfFreedom: 0 });
+    expect(vs(report, 'agent_b').primary.unitsToDetect).toBeNull();
   });
 });
 
@@ -204,6 +240,9 @@ describe('analyzeExperiment, the call as unit (random assignment)', () => {
 
   it('cannot compare an arm without an analysed call, or whose outcomes are all the same', () => {
     const noCalls = analyzeExperiment(input({ calls: outcomes('agent_a', 5, 5) }));
+    expect(noCalls.caveats.find((c) => c.code === 'comparison_unavailable')?.message).toBe(
+      'agent_b: the success rate cannot be compared with the control yet (an arm has no analysed call).',
+    );
     expect(vs(noCalls, 'agent_b').primary).toMatchObject({
       unavailable: 'no_calls',
       absoluteDifference: null,

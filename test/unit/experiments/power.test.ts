@@ -56,6 +56,13 @@ describe('unitsToDetect, fixed horizon', () => {
     );
   });
 
+  it('has no answer when an arm gets no units', () => {
+    expect(unitsToDetect({ ...base, difference: 0.5, shareControl: 0 })).toBeUndefined();
+    expect(unitsToDetect({ ...base, difference: 0.5, shareControl: 1 })).toBeUndefined();
+    expect(unitsToDetect({ ...base, difference: 0.5, shareControl: Number.NaN })).toBeUndefined();
+    expect(unitsToDetect({ ...base, difference: 0.5, shareControl: 0, sequentialTuning: 5000 })).toBeUndefined();
+  });
+
   it('has no answer without a difference, or beyond any realistic number of units', () => {
     expect(unitsToDetect({ ...base, difference: 0 })).toBeUndefined();
     expect(unitsToDetect({ ...base, difference: 1e-9 })).toBeUndefined();

@@ -29,10 +29,13 @@ describe('renderReport', () => {
     expect(third).toMatch(/Holm-corrected across arms/);
   });
 
-  it('counts what was read: in the arms, pending, unassigned', () => {
-    expect(text).toMatch(/^Calls read: 6,003$/m);
-    expect(lineWith(text, 'in the arms')).toMatch(/in the arms\s+6,001\s+1 of them pending/);
-    expect(lineWith(text, 'unassigned')).toMatch(/unassigned\s+2\s+no router metadata: .*never attributed to an arm/);
+  it('counts what was read: in the arms, pending, unassigned, in aligned columns', () => {
+    const start = text.indexOf('Calls read:');
+    expect(text.slice(start, text.indexOf('\n\n', start)).split('\n')).toEqual([
+      'Calls read: 6,003',
+      '  in the arms  6,001  1 of them pending (in progress or awaiting analysis)',
+      '  unassigned       2  no router metadata: Retell drew the agent; never attributed to an arm',
+    ]);
   });
 
   it('says the split is consistent with the weights', () => {
@@ -64,10 +67,36 @@ describe('renderReport', () => {
     );
   });
 
-  it('explains what each metric is over', () => {
-    expect(text).toMatch(/^Each metric is over settled calls \(pending calls count toward none\):$/m);
-    expect(text).toMatch(/^ {2}Success rate: calls Retell's post-call analysis judged \(call_successful\)\.$/m);
-    expect(text.endsWith('Never connected: settled calls.\n')).toBe(true);
+  it('explains what each metric is over, last', () => {
+    expect(text.slice(text.indexOf('Each metric')).split('\n')).toEqual([
+      'Each metric is over settled calls (pending calls count toward none):',
+      "  Success rate: calls Retell's post-call analysis judged (call_successful).",
+      '  Positive sentiment rate: calls with a known user_sentiment (Unknown left out).',
+      '  Mean duration: connected calls.',
+      '  Transfer rate: connected calls.',
+      '  Mean cost: calls with a call_cost.',
+      '  Never connected: settled calls.',
+      '',
+    ]);
+  });
+
+  it('aligns the table: labels to the left, every figure to the right of its column', () => {
+    const start = text.indexOf('Per arm');
+    const table = text.slice(start, text.indexOf('\n\n', start)).split('\n');
+    expect(table).toHaveLength(11);
+    expect(table[0]).toBe('Per arm                                agent_a (control)            agent_b');
+    expect(table[5]).toBe('Success rate (% of calls)                60.0 % of 3,000    65.0 % of 3,000');
+    expect(table[6]).toBe('Positive sentiment rate (% of calls)    100.0 % of 3,000   100.0 % of 3,000');
+    expect(table[8]).toBe('Transfer rate (% of calls)                0.0 % of 3,000     0.0 % of 3,000');
+    for (const row of table) expect(row).toHaveLength(table[0]?.length as number);
+  });
+
+  it('lines the guardrails up under the primary metric', () => {
+    const primary = lineWith(text, 'Success rate (primary)');
+    const guardrail = lineWith(text, 'Transfer rate  ');
+    expect(primary.indexOf('+5.0 pts')).toBe(guardrail.indexOf('±0.0 pts'));
+    expect(lineWith(text, 'Guardrails')).toBe('  Guardrails (each at 95 %, not corrected; no verdict):');
+    expect(guardrail.startsWith('    Transfer rate ')).toBe(true);
   });
 
   it('has no caveat section when there is nothing to be careful about', () => {
