@@ -174,9 +174,8 @@ export interface ExperimentReport {
 
 /**
  * The report of an experiment from its calls. Throws ExperimentInputError when the window is not two finite instants
- * in order, `arms` is empty, has a label twice or a
- * weight that is not finite and ≥ 0, has no positive weight, or `experiment.control` is not one of its labels; never
- * on the calls, whatever they hold.
+ * in order, `arms` is empty, has a label twice or a weight that is not finite and ≥ 0, has no positive weight, or
+ * `experiment.control` is not one of its labels; never on the calls, whatever they hold.
  */
 export function analyzeExperiment(input: ExperimentInput): ExperimentReport {
   const control = checkInput(input);
@@ -324,11 +323,14 @@ function sampleRatio(units: readonly number[], weights: readonly number[]): Samp
 /** The interval and p-value of an effect at a two-sided level. */
 type Tester = (effect: EffectMoments, alpha: number) => IntervalTest;
 
-/** A comparison before Holm's correction, with what the correction needs to redo its intervals. */
+/** A comparison before Holm's correction, and, where it has an interval, what the correction needs to redo it. */
 interface Unadjusted {
   readonly comparison: Comparison;
-  readonly absolute?: EffectMoments;
-  readonly relative?: { readonly effect: EffectMoments; readonly pValue: number };
+  readonly tested?: {
+    readonly absolute: EffectMoments;
+    readonly relative: EffectMoments;
+    readonly relativePValue: number;
+  };
 }
 
 function compare(
@@ -375,7 +377,7 @@ function compare(
     direction: directionOf(absoluteTest.pValue, absolute.estimate),
     unavailable: null,
   };
-  return { comparison, absolute, relative: { effect: relative, pValue: relativeTest.pValue } };
+  return { comparison, tested: { absolute, relative, relativePValue: relativeTest.pValue } };
 }
 
 function directionOf(pValue: number, estimate: number): Direction {
@@ -390,49 +392,34 @@ function verdictOf(direction: Direction): Verdict {
 
 /**
  * Holm's correction across the arms compared with the control: of the absolute difference's p-values, which decide
- * the verdicts, and as a family of its own of the relative lift's. Where the correction raises an arm's p-value from
- * p to p', its interval is its own test's interval at the level α·p/p' (`holmLevel`), which excludes 0 exactly when
- * p' < α: the interval always agrees with the verdict, and keeps the shape of its test (t, or the confidence
+ * the verdicts, and as a family of its own of the relative lift's. An arm's p-value p becomes p' and its interval
+ * its own test's interval at the level α·p/p' (`holmLevel`; α where p' = p), which excludes 0 exactly when p' < α: the interval always agrees with the verdict, and keeps the shape of its test (t, or the confidence
  * sequence). GrowthBook shows adjusted intervals for the same reason, rebuilt from a normal approximation instead
  * (`adjustedCI`, packages/shared/src/experiments/experiments.ts), which grows without bound as p' nears 1.
  */
 function adjustAcrossArms(unadjusted: readonly Unadjusted[], test: Tester): Comparison[] {
-  const absolute = adjustFamily(unadjusted.map((u) => u.comparison.pValueUnadjusted));
-  const relative = adjustFamily(unadjusted.map((u) => u.relative?.pValue ?? null));
-  return unadjusted.map((u, i) => {
-    const pAbsolute = absolute[i];
-    const pRelative = relative[i];
-    const { comparison } = u;
-    let adjusted = comparison;
-    if (pAbsolute !== undefined && u.absolute !== undefined) {
-      const p = comparison.pValueUnadjusted as number;
-      adjusted = {
-        ...adjusted,
-        pValue: pAbsolute,
-        ci: test(u.absolute, holmLevel(ALPHA, p, pAbsolute)).ci,
-        direction: directionOf(pAbsolute, u.absolute.estimate),
-      };
-    }
-    if (pRelative !== undefined && u.relative !== undefined) {
-      adjusted = {
-        ...adjusted,
-        relativeLiftCi: test(u.relative.effect, holmLevel(ALPHA, u.relative.pValue, pRelative)).ci,
-      };
-    }
-    return adjusted;
+  const absolute = holmWhereTested(unadjusted.map((u) => u.comparison.pValueUnadjusted));
+  const relative = holmWhereTested(unadjusted.map((u) => u.tested?.relativePValue ?? null));
+  return unadjusted.map(({ comparison, tested }, i) => {
+    if (tested === undefined) return comparison;
+    const p = comparison.pValueUnadjusted as number;
+    const pAbsolute = absolute[i] as number;
+    const pRelative = relative[i] as number;
+    return {
+      ...comparison,
+      pValue: pAbsolute,
+      ci: test(tested.absolute, holmLevel(ALPHA, p, pAbsolute)).ci,
+      relativeLiftCi: test(tested.relative, holmLevel(ALPHA, tested.relativePValue, pRelative)).ci,
+      direction: directionOf(pAbsolute, tested.absolute.estimate),
+    };
   });
 }
 
-/** Holm over the p-values that exist; undefined where there is none, or where the correction changed nothing. */
-function adjustFamily(pValues: readonly (number | null)[]): (number | undefined)[] {
-  const present = pValues.flatMap((p, i) => (p === null ? [] : [{ p, i }]));
-  const adjusted = holmAdjust(present.map(({ p }) => p));
-  const byIndex = new Array<number | undefined>(pValues.length);
-  present.forEach(({ p, i }, k) => {
-    const q = adjusted[k] as number;
-    byIndex[i] = q > p ? q : undefined;
-  });
-  return byIndex;
+/** Holm over the arms that have a p-value; null for those that have none. */
+function holmWhereTested(pValues: readonly (number | null)[]): (number | null)[] {
+  const adjusted = holmAdjust(pValues.filter((p) => p !== null));
+  let next = 0;
+  return pValues.map((p) => (p === null ? null : (adjusted[next++] as number)));
 }
 
 function primaryUnitsToDetect(
@@ -496,7 +483,7 @@ function caveatsOf(report: Omit<ExperimentReport, 'caveats'>): Caveat[] {
     if (totalUnits > 0 && primary !== undefined && primary.unavailable !== null) {
       add(
         'comparison_unavailable',
-        `${arm.arm}: the success rate cannot be compared with the control yet (${UNAVAILABLE[primary.unavailable]}).`,
+        `${arm.arm}: the success rate cannot be compared with the control yet (${unavailableReason(primary.unavailable)}).`,
       );
     }
     if (arm.weight === 0 && arm.units > 0) {
@@ -534,8 +521,13 @@ function caveatsOf(report: Omit<ExperimentReport, 'caveats'>): Caveat[] {
   return caveats;
 }
 
-const UNAVAILABLE: Record<NoEffect | 'no_calls', string> = {
-  no_calls: 'an arm has no analysed call',
-  zero_variance: 'an arm has too few units, or all its outcomes are the same',
-  zero_control_mean: 'the control is 0',
-};
+function unavailableReason(reason: NoEffect | 'no_calls'): string {
+  switch (reason) {
+    case 'no_calls':
+      return 'an arm has no analysed call';
+    case 'zero_variance':
+      return 'an arm has too few units, or all its outcomes are the same';
+    case 'zero_control_mean':
+      return 'the control is 0';
+  }
+}

@@ -28,7 +28,7 @@ export interface Metric {
 
 /** A number Retell gave, or undefined when it gave none or something that is not a finite number. */
 function finite(value: number | undefined): number | undefined {
-  return value !== undefined && Number.isFinite(value) ? value : undefined;
+  return Number.isFinite(value) ? value : undefined;
 }
 
 function yes(flag: boolean | undefined): number | undefined {

@@ -11,20 +11,20 @@
 export function holmAdjust(pValues: readonly number[]): number[] {
   const m = pValues.length;
   const order = pValues.map((_, i) => i).sort((a, b) => (pValues[a] as number) - (pValues[b] as number));
-  const adjusted = new Array<number>(m);
   let running = 0;
-  order.forEach((index, rank) => {
+  const byRank = order.map((index, rank) => {
     running = Math.max(running, Math.min(1, (pValues[index] as number) * (m - rank)));
-    adjusted[index] = running;
+    return running;
   });
-  return adjusted;
+  return pValues.map((_, i) => byRank[order.indexOf(i)] as number);
 }
 
 /**
  * The two-sided level at which a test whose p-value is `pValue` rejects exactly when its Holm-adjusted p-value
- * `adjustedPValue` (≥ pValue, > 0) is below α: α·p/p'. An interval at that level excludes 0 exactly when p' < α, so
- * it agrees with the adjusted verdict; for the arm Holm tests first (p' = m·p) it is Bonferroni's α/m.
+ * `adjustedPValue` (≥ pValue) is below α: α·p/p' (α itself when both are 0). An interval at that level excludes 0
+ * exactly when p' < α, so it agrees with the adjusted verdict; for the arm Holm tests first (p' = m·p) it is
+ * Bonferroni's α/m, and where the correction changes nothing (p' = p) it is α.
  */
 export function holmLevel(alpha: number, pValue: number, adjustedPValue: number): number {
-  return (alpha * pValue) / adjustedPValue;
+  return adjustedPValue === 0 ? alpha : (alpha * pValue) / adjustedPValue;
 }

@@ -47,8 +47,8 @@ const MAX_UNITS = Number.MAX_SAFE_INTEGER;
 
 /**
  * Units in the two arms together, split by `shareControl`, at which the test would detect `difference` with
- * probability `power`; undefined when the difference is 0, when an arm gets no units (`shareControl` 0 or 1), or when
- * more than MAX_UNITS would be needed.
+ * probability `power`; undefined when more than MAX_UNITS would be needed, which is the case of a difference of 0,
+ * and when an arm gets no units (`shareControl` 0, 1 or NaN: the variance is then not finite).
  *
  * Fixed horizon: N = (z_{1−α/2} + z_{power})²·(σ²_c/π_c + σ²_t/π_t) / δ², the two-sample formula with unequal
  * allocation (Chow, Shao & Wang, "Sample Size Calculations in Clinical Research", 2nd ed., 2008, §3.2.1 and §4.2;
@@ -59,13 +59,14 @@ const MAX_UNITS = Number.MAX_SAFE_INTEGER;
 export function unitsToDetect(question: SampleSizeQuestion): number | undefined {
   const { difference, alpha, power, sequentialTuning } = question;
   const effect = Math.abs(difference);
-  if (effect === 0 || !(question.shareControl > 0 && question.shareControl < 1)) return undefined;
   const perUnitVariance =
     question.varianceControl / question.shareControl + question.varianceTreatment / (1 - question.shareControl);
+  if (!Number.isFinite(perUnitVariance)) return undefined;
   if (sequentialTuning === undefined) {
     const z = normalQuantile(1 - alpha / 2, 0, 1) + normalQuantile(power, 0, 1);
+    // A difference of 0 needs infinitely many units: Infinity is not ≤ MAX_UNITS.
     const units = Math.ceil((z ** 2 * perUnitVariance) / effect ** 2);
-    return units > MAX_UNITS ? undefined : units;
+    return units <= MAX_UNITS ? units : undefined;
   }
   const powerAt = (units: number) =>
     powerTwoSided(
@@ -79,7 +80,8 @@ export function unitsToDetect(question: SampleSizeQuestion): number | undefined 
     high *= 2;
   }
   let low = high / 2;
-  // powerAt(low) < power ≤ powerAt(high): the sequential standard error falls as N grows.
+  // power ≤ powerAt(high), and powerAt(low) < power unless high is 2 (one unit per arm, the least there is): the
+  // sequential standard error falls as N grows.
   while (high - low > 1) {
     const mid = Math.floor((low + high) / 2);
     if (powerAt(mid) < power) low = mid;

@@ -103,7 +103,7 @@ function armTable(report: ExperimentReport, units: string): string[] {
     ['Contacts (calls)', ...report.arms.map((arm) => count(arm.calls))],
     ['Pending calls', ...report.arms.map((arm) => count(arm.pendingCalls))],
     ...METRICS.map((metric) => [
-      `${metric.label} (${UNIT_NAMES[metric.unit]})`,
+      `${metric.label} (${unitName(metric.unit)})`,
       ...report.arms.map((arm) => metricCell(metric, arm.metrics[metric.name])),
     ]),
   ];
@@ -129,7 +129,7 @@ function comparisonLines(report: ExperimentReport, arm: ArmReport, units: string
     `  Guardrails (each at ${100 * (1 - report.method.alpha)} %, not corrected; no verdict):`,
     ...GUARDRAILS.map((metric) => {
       const comparison = vs.guardrails.find((c) => c.metric === metric.name) as Comparison;
-      return `    ${metric.label.padEnd(metricWidth)}${comparisonCell(metric, comparison)}   ${DIRECTIONS[comparison.direction]}`;
+      return `    ${metric.label.padEnd(metricWidth)}${comparisonCell(metric, comparison)}   ${directionText(comparison.direction)}`;
     }),
   ];
   return lines;
@@ -154,7 +154,7 @@ function comparisonCell(metric: Metric, comparison: Comparison): string {
       comparison.absoluteDifference === null
         ? 'no difference to show'
         : difference(metric, comparison.absoluteDifference);
-    return `${shown}, no interval: ${UNAVAILABLE[comparison.unavailable as keyof typeof UNAVAILABLE]}`;
+    return `${shown}, no interval: ${unavailableText(comparison.unavailable as NonNullable<Comparison['unavailable']>)}`;
   }
   // An interval means both arms vary and the control is not 0: the relative lift and its interval are there too.
   const relative = `relative ${signedPercent(comparison.relativeLift as number)} ${interval(comparison.relativeLiftCi as Interval, signedPercent)}`;
@@ -209,24 +209,37 @@ function count(n: number): string {
   return INTEGER.format(n);
 }
 
+/** Up to 3 decimals (Intl's default): a weight as configured, 0.3 or 33.333. */
 function formatNumber(n: number): string {
-  return new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 }).format(n);
+  return new Intl.NumberFormat('en-US').format(n);
 }
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-const UNIT_NAMES: Record<Metric['unit'], string> = { share: '% of calls', seconds: 'seconds', cents: 'cents' };
+function unitName(unit: Metric['unit']): string {
+  switch (unit) {
+    case 'share':
+      return '% of calls';
+    case 'seconds':
+      return 'seconds';
+    case 'cents':
+      return 'cents';
+  }
+}
 
-const DIRECTIONS: Record<Comparison['direction'], string> = {
-  higher: 'higher',
-  lower: 'lower',
-  inconclusive: 'no detectable change',
-};
+function directionText(direction: Comparison['direction']): string {
+  return direction === 'inconclusive' ? 'no detectable change' : direction;
+}
 
-const UNAVAILABLE: Record<NonNullable<Comparison['unavailable']>, string> = {
-  no_calls: 'an arm has no call that counts',
-  zero_variance: 'too few units, or every outcome the same',
-  zero_control_mean: 'the control is 0',
-};
+function unavailableText(reason: NonNullable<Comparison['unavailable']>): string {
+  switch (reason) {
+    case 'no_calls':
+      return 'an arm has no call that counts';
+    case 'zero_variance':
+      return 'too few units, or every outcome the same';
+    case 'zero_control_mean':
+      return 'the control is 0';
+  }
+}

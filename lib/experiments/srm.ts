@@ -28,8 +28,8 @@ export function sampleRatioTest(units: readonly number[], weights: readonly numb
     totalUnits += units[i] as number;
     totalWeight += weight;
   });
-  const expected = weights.map((weight) => (weight > 0 ? (weight / totalWeight) * totalUnits : 0));
-  if (arms < 2 || totalUnits === 0) {
+  const expected = weights.map((weight) => (totalWeight === 0 ? 0 : (weight / totalWeight) * totalUnits));
+  if (arms < 2) {
     return { chiSquare: 0, degreesOfFreedom: Math.max(arms - 1, 0), pValue: 1, expected };
   }
   let chiSquare = 0;

@@ -98,7 +98,7 @@ export function statisticVariance(statistic: Statistic): number {
       return momentsVariance(statistic.n, statistic);
     case 'ratio': {
       const { n, numerator, denominator } = statistic;
-      if (n <= 1 || denominator.sum === 0) return 0;
+      if (n <= 1) return 0;
       const covariance = (statistic.sumProducts - (numerator.sum * denominator.sum) / n) / (n - 1);
       return varianceOfRatio(
         numerator.sum / n,

@@ -254,7 +254,13 @@ describe('analyzeExperiment, the call as unit (random assignment)', () => {
     const allSucceed = analyzeExperiment(
       input({ calls: [...outcomes('agent_a', 5, 5), ...outcomes('agent_b', 7, 0)] }),
     );
-    expect(vs(allSucceed, 'agent_b').primary).toMatchObject({ unavailable: 'zero_variance', absoluteDifference: 0.5 });
+    expect(vs(allSucceed, 'agent_b').primary).toMatchObject({
+      unavailable: 'zero_variance',
+      absoluteDifference: 0.5,
+      unitsToDetect: null,
+    });
+    const noControlCalls = analyzeExperiment(input({ calls: outcomes('agent_b', 5, 5) }));
+    expect(vs(noControlCalls, 'agent_b').primary).toMatchObject({ unavailable: 'no_calls', absoluteDifference: null });
     expect(vs(allSucceed, 'agent_b').primary.relativeLift).toBe(1);
     const zeroControl = analyzeExperiment(
       input({ calls: [...outcomes('agent_a', 0, 5), ...outcomes('agent_b', 2, 5)] }),
@@ -329,6 +335,26 @@ describe('analyzeExperiment, the caller as unit (sticky assignment)', () => {
     expect(primary.verdict).toBe('inconclusive');
   });
 
+  it('counts a caller’s calls that never connected toward the share never connected, not the success rate', () => {
+    const withFailed = [
+      ...calls,
+      call({
+        arm: 'agent_a',
+        callerKey: 'c0',
+        assignment: 'sticky',
+        status: 'not_connected',
+        connected: false,
+        analysed: false,
+        successful: undefined,
+        positiveSentiment: undefined,
+      }),
+    ];
+    const report = analyzeExperiment(input({ ...sticky, calls: withFailed }));
+    expect(arm(report, 'agent_a').metrics.success_rate).toEqual({ value: 0.625, calls: 24 });
+    expect(arm(report, 'agent_a').metrics.never_connected_rate).toEqual({ value: 1 / 25, calls: 25 });
+    expect(vs(report, 'agent_b').primary.ci?.[0]).toBeCloseTo(-0.06593151833144956, 10);
+  });
+
   it('counts a caller’s pending call under the caller, not in the rate', () => {
     const withPending = [
       ...calls,
@@ -377,6 +403,21 @@ describe('analyzeExperiment, the sample-ratio check', () => {
     expect(report.srm.pValue).toBeLessThan(0.001);
     expect(report.srm).toMatchObject({ checked: false, flagged: false });
     expect(report.caveats.map((c) => c.code)).toContain('too_few_units');
+  });
+
+  it('is not run while any one arm expects fewer than 8 units', () => {
+    const calls = [...outcomes('agent_a', 1, 0), ...outcomes('agent_b', 29, 0)];
+    const report = analyzeExperiment(
+      input({
+        calls,
+        arms: [
+          { arm: 'agent_a', weight: 1 },
+          { arm: 'agent_b', weight: 9 },
+        ],
+      }),
+    );
+    expect(report.srm.expectedUnits).toEqual([3, 27]);
+    expect(report.srm.checked).toBe(false);
   });
 
   it('runs once every arm expects 8 units: one arm with all 16 is a mismatch', () => {
@@ -446,14 +487,15 @@ describe('analyzeExperiment, several arms', () => {
   });
 
   it('applies Holm across the arms: adjusted p-values, intervals widened to agree, verdicts from the adjusted p', () => {
-    // Against a 50 % control (n = 1000 each): +4.5, +3, +9 points.
+    // Against a 50 % control (n = 1000 each): +4.5, +3, +9 points; agent_e has no call and is in no family.
     const calls = [
       ...outcomes('agent_a', 500, 500),
       ...outcomes('agent_b', 545, 455),
       ...outcomes('agent_c', 530, 470),
       ...outcomes('agent_d', 590, 410),
     ];
-    const report = analyzeExperiment(input({ arms, calls }));
+    const report = analyzeExperiment(input({ arms: [...arms, { arm: 'agent_e', weight: 1 }], calls }));
+    expect(vs(report, 'agent_e').primary).toMatchObject({ unavailable: 'no_calls', pValue: null, ci: null });
     const [b, c, d] = ['agent_b', 'agent_c', 'agent_d'].map((label) => vs(report, label).primary);
     if (b === undefined || c === undefined || d === undefined) throw new Error('missing arm');
     // Raw p-values ordered d < b < c; Holm multiplies by 3, 2, 1 in that order (each at least the one before).
@@ -475,6 +517,13 @@ describe('analyzeExperiment, several arms', () => {
     expect(d.ci?.[0]).toBeLessThan(d.ciUnadjusted?.[0] as number);
     expect(d.relativeLiftCi?.[0]).toBeGreaterThan(0);
     expect(b.relativeLiftCi?.[0]).toBeLessThan(0);
+    // The relative lift's interval is corrected as a family of its own: b is again Holm's second step, at α/2.
+    const alone = vs(analyzeExperiment(input({ calls: calls.slice(0, 2000) })), 'agent_b').primary;
+    const width = (ci: readonly [number, number] | null) => ((ci?.[1] as number) - (ci?.[0] as number)) / 2;
+    expect(alone.relativeLift).toBe(b.relativeLift);
+    expect(width(b.relativeLiftCi) / width(alone.relativeLiftCi)).toBeCloseTo(2.2430934 / 1.961152, 4);
+    expect(width(b.ci) / width(alone.ci)).toBeCloseTo(2.2430934 / 1.961152, 4);
+    expect(alone.ci).toEqual(alone.ciUnadjusted);
     // Guardrails are not corrected.
     const guardrail = vs(report, 'agent_b').guardrails[0];
     expect(guardrail?.ci).toEqual(guardrail?.ciUnadjusted);
@@ -518,13 +567,16 @@ describe('analyzeExperiment sets apart what it cannot attribute', () => {
     const report = analyzeExperiment(input());
     expect(report.counts.calls).toBe(0);
     expect(report.srm).toMatchObject({ pValue: 1, checked: false, flagged: false });
-    expect(report.caveats.map((c) => c.code)).toEqual(['no_units']);
+    expect(report.caveats).toEqual([
+      { code: 'no_units', message: 'No calls in any arm: there is nothing to compare yet.' },
+    ]);
   });
 
   it('lists calls of arms the list does not have, withheld callers, callers in two arms and mode changes', () => {
     const calls = [
       call({ arm: 'agent_old' }),
       call({ arm: 'agent_old' }),
+      call({ arm: 'agent_older' }),
       call({ arm: 'agent_a', callerKey: undefined, assignment: 'random' }),
       call({ arm: 'agent_a', callerKey: 'k', assignment: 'sticky' }),
       call({ arm: 'agent_b', callerKey: 'k', assignment: 'sticky' }),
@@ -532,16 +584,21 @@ describe('analyzeExperiment sets apart what it cannot attribute', () => {
     ];
     const report = analyzeExperiment(input({ experiment: { name: 'x', assignment: 'sticky' }, calls }));
     expect(report.counts).toMatchObject({
-      calls: 6,
-      assignedCalls: 6,
-      unknownArms: [{ arm: 'agent_old', calls: 2 }],
+      calls: 7,
+      assignedCalls: 7,
+      unknownArms: [
+        { arm: 'agent_old', calls: 2 },
+        { arm: 'agent_older', calls: 1 },
+      ],
       anonymousCalls: 1,
       multiArmCallers: 1,
       multiArmCalls: 2,
       assignmentMismatchCalls: 1,
     });
     const messages = Object.fromEntries(report.caveats.map((c) => [c.code, c.message]));
-    expect(messages.unknown_arms).toMatch(/agent_old \(2\)/);
+    expect(messages.unknown_arms).toBe(
+      'Calls in arms the weighted list does not have were left out: agent_old (2), agent_older (1). The list changed within the window; read a window after the change.',
+    );
     expect(messages.anonymous_callers).toMatch(/^1 calls without a usable caller ID/);
     expect(messages.multi_arm_callers).toMatch(/^1 callers were found in more than one arm \(2 calls\)/);
     expect(messages.assignment_mismatch).toMatch(

@@ -31,4 +31,9 @@ describe('holmLevel', () => {
     expect(0.02 < holmLevel(0.05, 0.02, 0.06)).toBe(false);
     expect(holmLevel(0.05, 0.02, 0.05)).toBeCloseTo(0.02, 15);
   });
+
+  it('is α where the correction changes nothing, 0 included', () => {
+    expect(holmLevel(0.05, 0.03, 0.03)).toBe(0.05);
+    expect(holmLevel(0.05, 0, 0)).toBe(0.05);
+  });
 });

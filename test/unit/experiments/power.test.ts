@@ -61,6 +61,9 @@ describe('unitsToDetect, fixed horizon', () => {
     expect(unitsToDetect({ ...base, difference: 0.5, shareControl: 1 })).toBeUndefined();
     expect(unitsToDetect({ ...base, difference: 0.5, shareControl: Number.NaN })).toBeUndefined();
     expect(unitsToDetect({ ...base, difference: 0.5, shareControl: 0, sequentialTuning: 5000 })).toBeUndefined();
+    expect(
+      unitsToDetect({ ...base, difference: 0.5, shareControl: Number.NaN, sequentialTuning: 5000 }),
+    ).toBeUndefined();
   });
 
   it('has no answer without a difference, or beyond any realistic number of units', () => {

@@ -1,6 +1,6 @@
 // The text report, for what its reader relies on: what was read, the split, each arm's figures with their units,
 // each comparison with its interval and verdict, and the caveats in plain words.
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { analyzeExperiment } from '../../../lib/experiments/analysis';
 import { renderReport } from '../../../lib/experiments/reportText';
 import { call, caller, input, outcomes } from './calls';
@@ -19,7 +19,11 @@ describe('renderReport', () => {
     call({ arm: undefined }),
     call({ arm: 'agent_b', status: 'ongoing', analysed: false, successful: undefined }),
   ];
-  const text = renderReport(analyzeExperiment(input({ calls, sequential: true })));
+  // Rendered for each test, so that a mutant StrykerJS activates before a test is in the text that test reads.
+  let text = '';
+  beforeEach(() => {
+    text = renderReport(analyzeExperiment(input({ calls, sequential: true })));
+  });
 
   it('opens with the experiment, the unit, the window and the method', () => {
     const [first, second, third] = text.split('\n');

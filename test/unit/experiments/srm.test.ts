@@ -54,6 +54,10 @@ describe('sampleRatioTest with an arm of weight 0', () => {
     expect(test.pValue).toBe(1);
   });
 
+  it('expects nothing of any arm when no weight is positive', () => {
+    expect(sampleRatioTest([4, 6], [0, 0])).toEqual({ chiSquare: 0, degreesOfFreedom: 0, pValue: 1, expected: [0, 0] });
+  });
+
   it('reports the degrees of freedom of a single weighted arm as 0', () => {
     expect(sampleRatioTest([10, 10], [1, 0]).degreesOfFreedom).toBe(0);
     expect(sampleRatioTest([0, 0], [1, 0]).degreesOfFreedom).toBe(0);

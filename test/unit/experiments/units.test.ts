@@ -88,6 +88,14 @@ describe('sortCalls', () => {
     expect(random.arms[0]?.units).toHaveLength(4);
   });
 
+  it('expects random assignment of every call in random mode, caller ID or not', () => {
+    const calls = [
+      call({ arm: 'a', callerKey: 'k', assignment: 'random' }),
+      call({ arm: 'a', callerKey: 'j', assignment: 'random' }),
+    ];
+    expect(sortCalls(calls, ['a'], 'random').assignmentMismatchCalls).toBe(0);
+  });
+
   it('counts each arm’s pending calls among its calls', () => {
     const calls = [
       call({ arm: 'a', callerKey: 'k', status: 'ongoing', analysed: false }),
