@@ -12,8 +12,6 @@ import {
 } from './analysis';
 import { GUARDRAILS, METRICS, type Metric, PRIMARY } from './metrics';
 
-const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
 /** The text report: plain lines, columns padded with spaces, no colour; ends with a newline. */
 export function renderReport(report: ExperimentReport): string {
   const units = report.unit === 'caller' ? 'callers' : 'calls';
@@ -56,7 +54,13 @@ function countLines(report: ExperimentReport): string[] {
   const inArms = report.arms.reduce((sum, arm) => sum + arm.calls, 0);
   const rows: [string, number, string][] = [
     ['in the arms', inArms, `${count(counts.pendingCalls)} of them pending (in progress or awaiting analysis)`],
-    ['unassigned', counts.unassignedCalls, 'no router metadata: Retell drew the agent; never attributed to an arm'],
+    [
+      'unassigned',
+      counts.unassignedCalls,
+      report.method.attributedByAgent
+        ? 'an agent of no arm: never attributed to an arm'
+        : 'no router metadata: Retell drew the agent; never attributed to an arm',
+    ],
   ];
   for (const { arm, calls } of counts.unknownArms)
     rows.push([`arm ${arm}`, calls, 'not in the weighted list: left out']);
@@ -205,8 +209,9 @@ function percent(share: number, digits: number): string {
   return `${(100 * share).toFixed(digits)} %`;
 }
 
+/** A count with thousands separators: 1,204. */
 function count(n: number): string {
-  return INTEGER.format(n);
+  return n.toLocaleString('en-US');
 }
 
 /** Up to 3 decimals (Intl's default): a weight as configured, 0.3 or 33.333. */

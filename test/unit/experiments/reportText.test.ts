@@ -1,6 +1,6 @@
 // The text report, for what its reader relies on: what was read, the split, each arm's figures with their units,
 // each comparison with its interval and verdict, and the caveats in plain words.
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { analyzeExperiment } from '../../../lib/experiments/analysis';
 import { renderReport } from '../../../lib/experiments/reportText';
 import { call, caller, input, outcomes } from './calls';
@@ -19,13 +19,11 @@ describe('renderReport', () => {
     call({ arm: undefined }),
     call({ arm: 'agent_b', status: 'ongoing', analysed: false, successful: undefined }),
   ];
-  // Rendered for each test, so that a mutant StrykerJS activates before a test is in the text that test reads.
-  let text = '';
-  beforeEach(() => {
-    text = renderReport(analyzeExperiment(input({ calls, sequential: true })));
-  });
+  // Rendered in each test, not once for all: StrykerJS counts what a test reaches inside its own body only.
+  const sample = () => renderReport(analyzeExperiment(input({ calls, sequential: true })));
 
   it('opens with the experiment, the unit, the window and the method', () => {
+    const text = sample();
     const [first, second, third] = text.split('\n');
     expect(first).toBe('Experiment greeting-test · random assignment · unit of analysis: the call');
     expect(second).toBe('Window: 2026-05-01T00:00:00.000Z to 2026-05-15T00:00:00.000Z');
@@ -34,6 +32,7 @@ describe('renderReport', () => {
   });
 
   it('counts what was read: in the arms, pending, unassigned, in aligned columns', () => {
+    const text = sample();
     const start = text.indexOf('Calls read:');
     expect(text.slice(start, text.indexOf('\n\n', start)).split('\n')).toEqual([
       'Calls read: 6,003',
@@ -43,12 +42,14 @@ describe('renderReport', () => {
   });
 
   it('says the split is consistent with the weights', () => {
+    const text = sample();
     expect(lineWith(text, 'Sample ratio:')).toBe(
       'Sample ratio: 3,000 / 3,001 calls against weights 50 % / 50 % (χ² = 0.00, p = 0.990): consistent with the weights.',
     );
   });
 
   it('tabulates each arm’s units, contacts and metrics, each with its unit', () => {
+    const text = sample();
     expect(lineWith(text, 'Per arm')).toMatch(/^Per arm\s+agent_a \(control\)\s+agent_b$/);
     expect(lineWith(text, 'Weight')).toMatch(/1 \(50 %\)\s+1 \(50 %\)$/);
     expect(lineWith(text, 'Units (calls)')).toMatch(/3,000\s+3,001$/);
@@ -61,6 +62,7 @@ describe('renderReport', () => {
   });
 
   it('compares with the control: difference in points, interval, relative lift, p, verdict', () => {
+    const text = sample();
     expect(text).toMatch(/^agent_b vs agent_a \(control\)$/m);
     expect(lineWith(text, 'Success rate (primary)')).toMatch(
       /^ {2}Success rate \(primary\)\s+\+5\.0 pts \[\+\d\.\d pts, \+\d\.\d pts\], relative \+8\.3 % \[\+\d\.\d %, \+\d+\.\d %\], p = 0\.\d{3}$/,
@@ -72,6 +74,7 @@ describe('renderReport', () => {
   });
 
   it('explains what each metric is over, last', () => {
+    const text = sample();
     expect(text.slice(text.indexOf('Each metric')).split('\n')).toEqual([
       'Each metric is over settled calls (pending calls count toward none):',
       "  Success rate: calls Retell's post-call analysis judged (call_successful).",
@@ -85,6 +88,7 @@ describe('renderReport', () => {
   });
 
   it('aligns the table: labels to the left, every figure to the right of its column', () => {
+    const text = sample();
     const start = text.indexOf('Per arm');
     const table = text.slice(start, text.indexOf('\n\n', start)).split('\n');
     expect(table).toHaveLength(11);
@@ -96,6 +100,7 @@ describe('renderReport', () => {
   });
 
   it('lines the guardrails up under the primary metric', () => {
+    const text = sample();
     const primary = lineWith(text, 'Success rate (primary)');
     const guardrail = lineWith(text, 'Transfer rate  ');
     expect(primary.indexOf('+5.0 pts')).toBe(guardrail.indexOf('±0.0 pts'));
@@ -104,6 +109,7 @@ describe('renderReport', () => {
   });
 
   it('has no caveat section when there is nothing to be careful about', () => {
+    const text = sample();
     expect(text).not.toMatch(/Caveats:/);
   });
 });
@@ -116,9 +122,18 @@ describe('renderReport, when to be careful', () => {
     expect(lineWith(text, 'Sample ratio:')).toMatch(
       /\(χ² = 22\.22, p < 0\.001\): MISMATCH \(flagged below p = 0\.001\)\. Every verdict below is untrustworthy/,
     );
-    expect(lineWith(text, 'Verdict:')).toMatch(
-      /^ {2}Verdict: WORSE: .*\(UNTRUSTWORTHY: sample ratio mismatch, see above\)\.$/,
+    expect(lineWith(text, 'Verdict:')).toBe(
+      '  Verdict: WORSE: agent_b has a lower success rate than the control (UNTRUSTWORTHY: sample ratio mismatch, see above).',
     );
+    expect(text.split('\n\n').map((block) => block.split('\n')[0])).toEqual([
+      'Experiment greeting-test · random assignment · unit of analysis: the call',
+      'Calls read: 1,800',
+      'Sample ratio: 1,000 / 800 calls against weights 50 % / 50 % (χ² = 22.22, p < 0.001): MISMATCH (flagged below p = 0.001). Every verdict below is untrustworthy until the cause is found.',
+      expect.stringMatching(/^Per arm +agent_a \(control\) +agent_b$/),
+      'agent_b vs agent_a (control)',
+      'Caveats:',
+      'Each metric is over settled calls (pending calls count toward none):',
+    ]);
     expect(text).toMatch(
       /^Caveats:\n {2}- Sample ratio mismatch: the calls split across arms is not what the weights say/m,
     );
@@ -153,6 +168,7 @@ describe('renderReport, when to be careful', () => {
       'Sample ratio: 1 / 1 callers against weights 50 % / 50 %: not checked yet (an arm expects fewer than 8 callers).',
     );
     expect(lineWith(text, 'arm agent_x')).toMatch(/1\s+not in the weighted list: left out/);
+    expect(lineWith(text, 'unassigned')).toMatch(/0\s+an agent of no arm: never attributed to an arm$/);
     expect(lineWith(text, 'no caller ID')).toMatch(/1\s+withheld or not E\.164/);
     expect(lineWith(text, 'several arms')).toMatch(/2\s+from 1 callers seen in more than one arm: left out/);
     expect(text).toMatch(
@@ -181,7 +197,7 @@ describe('renderReport, when to be careful', () => {
     expect(comparisons[2]).toMatch(/no difference to show, no interval: an arm has no call that counts$/);
   });
 
-  it('writes decreases with a minus sign', () => {
+  it('writes decreases with a minus sign, and which way each guardrail moved', () => {
     const text = renderReport(
       analyzeExperiment(
         input({
@@ -193,8 +209,28 @@ describe('renderReport, when to be careful', () => {
       ),
     );
     expect(lineWith(text, 'Mean cost  ')).toMatch(
-      /^ {4}Mean cost\s+−2\.00 ¢ \[−2\.\d\d ¢, −1\.\d\d ¢\], relative −14\.3 % .*lower$/,
+      /^ {4}Mean cost\s+−2\.00 ¢ \[−2\.\d\d ¢, −1\.\d\d ¢\], relative −14\.3 % \[−\d+\.\d %, −\d+\.\d %\], p < 0\.001 {3}lower$/,
     );
+    const higher = renderReport(
+      analyzeExperiment(
+        input({
+          arms: [
+            { arm: 'agent_a', weight: 0.3 },
+            { arm: 'agent_b', weight: 0.7 },
+          ],
+          calls: [
+            ...Array.from({ length: 300 }, (_, i) => call({ arm: 'agent_a', durationMs: 60_000 + (i % 7) * 1000 })),
+            ...Array.from({ length: 700 }, (_, i) => call({ arm: 'agent_b', durationMs: 90_000 + (i % 7) * 1000 })),
+          ],
+        }),
+      ),
+    );
+    expect(lineWith(higher, 'Mean duration  ')).toMatch(
+      /^ {4}Mean duration\s+\+30\.0 s \[\+\d\d\.\d s, \+\d\d\.\d s\], .* {3}higher$/,
+    );
+    expect(lineWith(higher, 'Weight')).toMatch(/^Weight\s+0\.3 \(30 %\)\s+0\.7 \(70 %\)$/);
+    expect(lineWith(higher, 'Sample ratio')).toMatch(/^Sample ratio: 300 \/ 700 calls against weights 30 % \/ 70 % /);
+    expect(lineWith(higher, 'Verdict:')).toBe('  Verdict: no detectable difference yet.');
   });
 
   it('writes an unbounded interval end as ∞', () => {
