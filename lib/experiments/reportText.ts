@@ -117,8 +117,7 @@ function armTable(report: ExperimentReport, units: string): string[] {
       .map((cell, column) =>
         column === 0 ? cell.padEnd(widths[0] as number) : cell.padStart(widths[column] as number),
       )
-      .join('   ')
-      .trimEnd(),
+      .join('   '),
   );
 }
 
