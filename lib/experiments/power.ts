@@ -42,13 +42,10 @@ export interface SampleSizeQuestion {
   readonly sequentialTuning: number | undefined;
 }
 
-/** Beyond this many units the answer is "more than anyone will have": the search stops (about 2^53). */
-const MAX_UNITS = Number.MAX_SAFE_INTEGER;
-
 /**
  * Units in the two arms together, split by `shareControl`, at which the test would detect `difference` with
- * probability `power`; undefined when more than MAX_UNITS would be needed, which is the case of a difference of 0,
- * and when an arm gets no units (`shareControl` 0, 1 or NaN: the variance is then not finite).
+ * probability `power`; undefined when more than 2^53 − 1 (Number.MAX_SAFE_INTEGER) would be needed, as for a
+ * difference of 0, and when an arm gets no units (`shareControl` 0, 1 or NaN: the variance is then not finite).
  *
  * Fixed horizon: N = (z_{1−α/2} + z_{power})²·(σ²_c/π_c + σ²_t/π_t) / δ², the two-sample formula with unequal
  * allocation (Chow, Shao & Wang, "Sample Size Calculations in Clinical Research", 2nd ed., 2008, §3.2.1 and §4.2;
@@ -64,9 +61,9 @@ export function unitsToDetect(question: SampleSizeQuestion): number | undefined 
   if (!Number.isFinite(perUnitVariance)) return undefined;
   if (sequentialTuning === undefined) {
     const z = normalQuantile(1 - alpha / 2, 0, 1) + normalQuantile(power, 0, 1);
-    // A difference of 0 needs infinitely many units: Infinity is not ≤ MAX_UNITS.
+    // A difference of 0 needs infinitely many units, which is no safe integer either.
     const units = Math.ceil((z ** 2 * perUnitVariance) / effect ** 2);
-    return units <= MAX_UNITS ? units : undefined;
+    return Number.isSafeInteger(units) ? units : undefined;
   }
   const powerAt = (units: number) =>
     powerTwoSided(
@@ -76,8 +73,8 @@ export function unitsToDetect(question: SampleSizeQuestion): number | undefined 
     );
   let high = 2;
   while (powerAt(high) < power) {
-    if (high >= MAX_UNITS) return undefined;
     high *= 2;
+    if (!Number.isSafeInteger(high)) return undefined;
   }
   let low = high / 2;
   // power ≤ powerAt(high), and powerAt(low) < power unless high is 2 (one unit per arm, the least there is): the
