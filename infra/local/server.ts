@@ -351,6 +351,13 @@ export function banner(local: LocalServer): string {
     ...(local.demo
       ? [`  npm run call -- --to +14155550101 --from +442079460958${url}   (a caller from GB, refused)`]
       : []),
+    ...local.policies
+      .filter(({ policy }) => policy.experiment !== undefined)
+      .flatMap(({ policy }) => [
+        '',
+        `Results of the demo experiment ${policy.experiment?.name}, from the stand-in's synthetic call history:`,
+        `  npm run results -- --experiment ${policy.experiment?.name} --to ${policy.phone_number}`,
+      ]),
     '',
     'Ctrl-C stops.',
     '',
