@@ -22,9 +22,10 @@ the config came from and its age, the country list and the caller's country, eve
 and probability, the assignment mode (and in sticky mode the caller's agent), and the exact body the webhook would
 answer. Nothing is sent to Retell's webhook; the config is read as a lookup reads it (table, then Retell's API).
 
-The same environment as npm start: the demo Retell stand-in and an in-process dynalite table, unless RETELL_API_KEY
-(and RETELL_BASE_URL) or AWS_ENDPOINT_URL_DYNAMODB (and CACHE_TABLE_NAME) point elsewhere; AGENT_ASSIGNMENT,
-ASSIGNMENT_SALT, ROUTER_SEED and the cache settings apply as in the functions.
+The same environment as npm start: the demo Retell stand-in and the local store (.cache/local-store, or
+LOCAL_STORE_DIR; through the running npm start when it serves it, so the explanation reads the tables the server
+reads), unless RETELL_API_KEY (and RETELL_BASE_URL) or AWS_ENDPOINT_URL_DYNAMODB (and CACHE_TABLE_NAME) point
+elsewhere; AGENT_ASSIGNMENT, ASSIGNMENT_SALT, ROUTER_SEED and the cache settings apply as in the functions.
 
   --to <number>     the called Retell number, E.164
   --from <caller>   the caller ID as Retell would send it: E.164, or anything else (anonymous, sip:…, "")
@@ -312,7 +313,8 @@ function seconds(ms: number): string {
 
 /**
  * Explains one contact in the environment `npm start` gives the router: `env` laid over with the local backends'
- * variables (dynalite and the Retell stand-in unless `env` points elsewhere), which are closed afterwards. The app's
+ * variables (the local store, npm start's while it runs, and the Retell stand-in unless `env` points elsewhere), which
+ * are closed afterwards. The app's
  * warnings go to stderr. Throws SettingsError on an invalid environment.
  */
 export async function explainContact(
@@ -322,7 +324,7 @@ export async function explainContact(
   fromNumber: string | undefined,
   at?: number,
 ): Promise<InboundExplanation> {
-  const backends = await startLocalBackends(env);
+  const backends = await startLocalBackends(env, { store: 'share' });
   // The AWS SDK reads the endpoint, region and credentials from process.env, as in Lambda.
   const previous = Object.fromEntries(Object.keys(backends.env).map((name) => [name, process.env[name]]));
   Object.assign(process.env, backends.env);

@@ -1,5 +1,5 @@
-// `npm run sync`: one config sync run, as the scheduled function makes it, on the demo stand-in and dynalite unless
-// RETELL_API_KEY and AWS_ENDPOINT_URL_DYNAMODB point elsewhere; prints what it did.
+// `npm run sync`: one config sync run, as the scheduled function makes it, on the demo stand-in and the local store
+// (npm start's while it runs) unless RETELL_API_KEY and AWS_ENDPOINT_URL_DYNAMODB point elsewhere; prints what it did.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createConfigSyncApp, DEFAULT_RUN_BUDGET_MS } from '../../lib/config/scheduledSync';
@@ -15,9 +15,11 @@ cache table as freshly fetched, removes the numbers no longer listed, and prints
 removed and invalid (naming the invalid ones). Exits 1 when the run failed. A run that finds another in progress
 (on the same table: the scheduled function's, or another npm run sync) stops at once and says so, exit 0.
 
-By default on the demo Retell stand-in and an in-process dynalite table, as npm start. RETELL_API_KEY (and
-RETELL_BASE_URL) use Retell's API; AWS_ENDPOINT_URL_DYNAMODB and CACHE_TABLE_NAME use that table. SYNC_PAGE_SIZE,
-SYNC_MAX_PAGES, CONFIG_TTL_SECONDS and STALE_IF_ERROR_SECONDS apply as in the function.
+By default on the demo Retell stand-in and the cache table of the local store (.cache/local-store, or
+LOCAL_STORE_DIR): through the running npm start when it serves it, so the server reads what the run wrote, else
+opened by this command. RETELL_API_KEY (and RETELL_BASE_URL) use Retell's API; AWS_ENDPOINT_URL_DYNAMODB and
+CACHE_TABLE_NAME use that table. SYNC_PAGE_SIZE, SYNC_MAX_PAGES, CONFIG_TTL_SECONDS and STALE_IF_ERROR_SECONDS apply as
+in the function.
 
   --json   print the summary as one JSON object
   --help   this text`;
@@ -47,7 +49,7 @@ export function describeSummary(summary: SyncSummary): string {
 
 /** One run against what `env` names, local stand-ins filling the rest. */
 export async function syncOnce(env: Readonly<Record<string, string | undefined>>): Promise<SyncSummary> {
-  const backends = await startLocalBackends(env);
+  const backends = await startLocalBackends(env, { store: 'share' });
   // The AWS SDK reads the endpoint, region and credentials from process.env, as in Lambda.
   const previous = Object.fromEntries(Object.keys(backends.env).map((name) => [name, process.env[name]]));
   Object.assign(process.env, backends.env);

@@ -1,7 +1,16 @@
 // What the local tools share: the demo key, the local table, the default address and the fixture numbers.
 import { readFileSync } from 'node:fs';
 import type { InboundKind } from '../../lib/retell/schemas';
-import { createCacheTable, LOCAL_AWS_ENV, startLocalDynamo } from './localDynamo';
+import { demoCalls } from './demoHistory';
+import { type SeededPolicy, seedDemoPolicies } from './demoPolicies';
+import {
+  IN_MEMORY,
+  LOCAL_CACHE_TABLE_NAME,
+  type LocalStore,
+  openLocalStore,
+  serveLocalStore,
+  storeDir,
+} from './localStore';
 import { type PhoneNumberRecord, startRetellStandIn } from './retellStandIn';
 
 /** Signs and verifies webhooks when no RETELL_API_KEY is set; the Retell stand-in accepts only this key. */
@@ -13,7 +22,7 @@ export function localApiKey(env: Readonly<Record<string, string | undefined>> = 
 }
 
 /** The cache table's name in dynalite, DynamoDB Local and infra/env.json. */
-export const LOCAL_TABLE_NAME = 'retell-router-cache';
+export const LOCAL_TABLE_NAME = LOCAL_CACHE_TABLE_NAME;
 
 export const LOCAL_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 3000;
@@ -47,49 +56,63 @@ export interface LocalBackends {
   env: Record<string, string>;
   /** True when the Retell stand-in answers with the fixtures and the demo key signs. */
   demo: boolean;
-  /** True when DynamoDB is dynalite in this process. */
+  /** True when DynamoDB is dynalite (the local store), not AWS_ENDPOINT_URL_DYNAMODB. */
   embeddedDynamo: boolean;
+  /** The DynamoDB store, and where it lives. */
+  store: LocalStore;
+  /** True when this process serves the local store's folder to the CLIs (npm start). */
+  servesStore: boolean;
+  /** The demo policies, as seeding left them; empty outside the demo, on AWS_ENDPOINT_URL_DYNAMODB, or in npm start's
+   * store (which it seeded). */
+  policies: SeededPolicy[];
   close(): Promise<void>;
 }
 
-const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\])$/;
+export interface LocalBackendsOptions {
+  /**
+   * Which store: `serve` holds the local store and serves it to the CLIs (npm start), `share` uses the running
+   * npm start's or opens it for this process (the CLIs), `memory` one in memory for this process alone (the default).
+   */
+  store?: 'serve' | 'share' | 'memory';
+}
 
 /**
- * Starts what `env` does not point elsewhere: dynalite with the cache table unless AWS_ENDPOINT_URL_DYNAMODB is set,
- * the Retell stand-in with the fixtures and the demo key unless RETELL_API_KEY is set.
+ * Starts what `env` does not point elsewhere: the store with the cache and policy tables unless
+ * AWS_ENDPOINT_URL_DYNAMODB is set, the Retell stand-in with the fixtures and the demo key unless RETELL_API_KEY is
+ * set; in the demo, the demo policies where the store has none.
  */
-export async function startLocalBackends(env: Readonly<Record<string, string | undefined>>): Promise<LocalBackends> {
-  const out: Record<string, string> = { CACHE_TABLE_NAME: env.CACHE_TABLE_NAME?.trim() || LOCAL_TABLE_NAME };
+export async function startLocalBackends(
+  env: Readonly<Record<string, string | undefined>>,
+  { store: kind = 'memory' }: LocalBackendsOptions = {},
+): Promise<LocalBackends> {
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer();
   };
+  const demo = !env.RETELL_API_KEY?.trim();
+  const embeddedDynamo = !env.AWS_ENDPOINT_URL_DYNAMODB?.trim();
   try {
-    const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB?.trim();
-    if (endpoint) {
-      out.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
-      // DynamoDB Local accepts any credentials but the SDK insists on some; a real table keeps the caller's own.
-      if (LOOPBACK.test(new URL(endpoint).hostname)) {
-        for (const [name, value] of Object.entries(LOCAL_AWS_ENV)) if (!env[name]) out[name] = value;
-      }
-    } else {
-      const dynamo = await startLocalDynamo();
-      closers.push(() => dynamo.close());
-      await createCacheTable(dynamo.endpoint, out.CACHE_TABLE_NAME as string);
-      Object.assign(out, LOCAL_AWS_ENV, { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
-    }
-    const apiKey = env.RETELL_API_KEY?.trim();
-    if (apiKey) {
-      out.RETELL_API_KEY = apiKey;
-      if (env.RETELL_BASE_URL) out.RETELL_BASE_URL = env.RETELL_BASE_URL;
-    } else {
-      const retell = await startRetellStandIn(DEMO_API_KEY, loadFixtures());
+    const store =
+      kind === 'serve'
+        ? await serveLocalStore(env)
+        : await openLocalStore(env, kind === 'memory' ? { dir: IN_MEMORY } : {});
+    closers.push(() => store.close());
+    const out: Record<string, string> = { ...store.env };
+    // The running npm start seeded its store when it started.
+    const policies = demo && embeddedDynamo && !store.shared ? await seedDemoPolicies(store.env, Date.now()) : [];
+    if (demo) {
+      const fixtures = loadFixtures();
+      const retell = await startRetellStandIn(DEMO_API_KEY, fixtures, 0, { calls: demoCalls(fixtures, Date.now()) });
       closers.push(() => retell.close());
       Object.assign(out, { RETELL_API_KEY: DEMO_API_KEY, RETELL_BASE_URL: retell.baseUrl });
+    } else {
+      out.RETELL_API_KEY = env.RETELL_API_KEY?.trim() as string;
+      if (env.RETELL_BASE_URL) out.RETELL_BASE_URL = env.RETELL_BASE_URL;
     }
+    const servesStore = kind === 'serve' && embeddedDynamo && storeDir(env) !== IN_MEMORY;
+    return { env: out, demo, embeddedDynamo, store, servesStore, policies, close };
   } catch (error) {
     await close();
     throw error;
   }
-  return { env: out, demo: !env.RETELL_API_KEY?.trim(), embeddedDynamo: !env.AWS_ENDPOINT_URL_DYNAMODB?.trim(), close };
 }

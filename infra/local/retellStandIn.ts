@@ -1,7 +1,8 @@
-// A local stand-in for Retell's Get Phone Number, List Phone Numbers (v2) and Update Phone Number APIs: answers from
-// given configs, counts requests, injects faults.
+// A local stand-in for Retell's Get Phone Number, List Phone Numbers (v2), Update Phone Number and List Calls (v3)
+// APIs: answers from given configs and calls, counts requests, injects faults.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type CallRecord, LIST_CALLS_PATH, readListCallsRequest } from './callListStandIn';
 
 /** A phone number object as Retell's API returns it: keyed by its number, every other field passed through as is. */
 export type PhoneNumberRecord = { phone_number: string } & Record<string, unknown>;
@@ -27,6 +28,10 @@ export type Fault =
 export interface RetellStandInOptions {
   /** The most items one List Phone Numbers page holds, whatever `limit` asks (Retell's own cap is 1000). */
   maxPageSize?: number;
+  /** The calls List Calls answers from, made on its first request (a demo history takes a moment to make). */
+  calls?: () => readonly CallRecord[];
+  /** The most calls one List Calls page holds, whatever `limit` asks (Retell's own cap is 1000). */
+  maxCallPageSize?: number;
 }
 
 export interface RetellStandIn {
@@ -50,6 +55,15 @@ export interface RetellStandIn {
   setApiKey(apiKey: string): void;
   /** Applies to every request for the given page of a listing (1 is the first) until cleared with undefined. */
   setListPageFault(page: number, fault: Fault | undefined): void;
+  /** Replaces the calls List Calls answers from. */
+  setCalls(calls: readonly CallRecord[]): void;
+  /** List Calls requests received, every page counted. */
+  listCallsRequests(): number;
+  /**
+   * Applies to the given page of a List Calls listing (1 is the first): to its next `times` requests, or to every one
+   * until cleared with undefined.
+   */
+  setListCallsPageFault(page: number, fault: Fault | undefined, times?: number): void;
   /** TCP connections accepted so far. */
   connections(): number;
   /** Delay before each answer. */
@@ -84,7 +98,7 @@ export async function startRetellStandIn(
   apiKey: string,
   configs: readonly PhoneNumberRecord[],
   port = 0,
-  { maxPageSize = MAX_LIMIT }: RetellStandInOptions = {},
+  { maxPageSize = MAX_LIMIT, calls: makeCalls = () => [], maxCallPageSize = MAX_LIMIT }: RetellStandInOptions = {},
 ): Promise<RetellStandIn> {
   const byNumber = new Map(configs.map((config) => [config.phone_number, config]));
   const requests = new Map<string, number>();
@@ -109,6 +123,7 @@ export async function startRetellStandIn(
     if (req.method === 'GET' && url.pathname === LIST_PATH) return list(req, res, url.searchParams);
     const update = req.method === 'PATCH' ? UPDATE_PATH.exec(url.pathname) : null;
     if (update !== null) return patch(req, res, decodeURIComponent(update[1] as string), body);
+    if (req.method === 'POST' && url.pathname === LIST_CALLS_PATH) return listCalls(req, res, body);
     const match = req.method === 'GET' ? PATH.exec(url.pathname) : null;
     if (match === null) return send(res, 404, { status: 'error', message: 'Not found' });
     const number = decodeURIComponent(match[1] as string);
@@ -175,6 +190,27 @@ export async function startRetellStandIn(
     const next = { ...config, ...changes, last_modification_timestamp: Math.max(Date.now(), previous + 1) };
     byNumber.set(number, next);
     send(res, 200, next);
+  };
+
+  let calls: readonly CallRecord[] | undefined;
+  const callPageFaults = new Map<number, { fault: Fault; times: number }>();
+  let callsListed = 0;
+  /** Pages in start_timestamp order (descending unless asked otherwise), with an opaque cursor. */
+  const listCalls = (req: IncomingMessage, res: ServerResponse, body: string) => {
+    callsListed += 1;
+    if (req.headers.authorization !== `Bearer ${acceptedKey}`) {
+      return send(res, 401, { status: 'error', message: 'Invalid API key' });
+    }
+    const request = readListCallsRequest(body);
+    if (!request.ok) return send(res, 400, { status: 'error', message: request.message });
+    const pageFault = callPageFaults.get(request.page);
+    if (pageFault !== undefined) {
+      pageFault.times -= 1;
+      if (pageFault.times <= 0) callPageFaults.delete(request.page);
+    }
+    if (applyFault(req, res, fault ?? pageFault?.fault)) return;
+    calls ??= makeCalls();
+    send(res, 200, request.answer(calls, maxCallPageSize));
   };
 
   /** True when the fault has answered (or will never answer) the request. */
@@ -250,6 +286,14 @@ export async function startRetellStandIn(
     setListPageFault: (page, next) => {
       if (next === undefined) pageFaults.delete(page);
       else pageFaults.set(page, next);
+    },
+    setCalls: (next) => {
+      calls = next;
+    },
+    listCallsRequests: () => callsListed,
+    setListCallsPageFault: (page, next, times = Number.POSITIVE_INFINITY) => {
+      if (next === undefined) callPageFaults.delete(page);
+      else callPageFaults.set(page, { fault: next, times });
     },
     connections: () => connections,
     setLatency: (ms) => {

@@ -26,6 +26,7 @@ import {
   startLocalBackends,
   WEBHOOK_PATHS,
 } from './demo';
+import { POLICIES_URL, type SeededPolicy } from './demoPolicies';
 import { functionUrlEvent } from './functionUrlEvent';
 import { lambdaContext } from './lambdaContext';
 
@@ -60,6 +61,12 @@ export interface LocalServer {
   /** True when the Retell stand-in answers from the fixtures and webhooks are signed with the demo key. */
   demo: boolean;
   embeddedDynamo: boolean;
+  /** Where the tables live (LocalStore.description). */
+  store: string;
+  /** True when it serves the local store's folder to the CLIs. */
+  servesStore: boolean;
+  /** The demo policies, as seeding left them (empty outside the demo). */
+  policies: SeededPolicy[];
   /** The router's environment as it was started; the API key is in it. */
   env: Readonly<Record<string, string>>;
   close(): Promise<void>;
@@ -116,7 +123,7 @@ export async function startLocalServer({
     resetApp();
   };
   try {
-    backends = await startLocalBackends({ ...process.env, ...env });
+    backends = await startLocalBackends({ ...process.env, ...env }, { store: 'serve' });
     const routerEnv = { ...definedOnly(env), ...backends.env };
     // Every setting is checked before the port is taken: an invalid one would otherwise answer every call 500.
     parseSettings({ ...process.env, ...routerEnv });
@@ -156,6 +163,9 @@ export async function startLocalServer({
       urls: { call_inbound: base + WEBHOOK_PATHS.call_inbound, chat_inbound: base + WEBHOOK_PATHS.chat_inbound },
       demo: started.demo,
       embeddedDynamo: started.embeddedDynamo,
+      store: started.store.description,
+      servesStore: started.servesStore,
+      policies: started.policies,
       env: routerEnv,
       async close() {
         await closeServer();
@@ -329,9 +339,13 @@ export function banner(local: LocalServer): string {
     `  POST ${local.urls.call_inbound}`,
     `  POST ${local.urls.chat_inbound}`,
     `  GET  ${local.urls.call_inbound.replace(WEBHOOK_PATHS.call_inbound, '/')} (health)`,
-    local.embeddedDynamo
-      ? `DynamoDB: dynalite in this process, table ${env.CACHE_TABLE_NAME}`
-      : `DynamoDB: ${env.AWS_ENDPOINT_URL_DYNAMODB}, table ${env.CACHE_TABLE_NAME}`,
+    `DynamoDB: ${local.store}, tables ${env.CACHE_TABLE_NAME} and ${env.POLICY_TABLE_NAME}`,
+    ...(local.servesStore
+      ? [
+          '  npm run policy, sync and explain use it while this server runs;',
+          '  to empty it, stop this server and run npm run reset-local',
+        ]
+      : []),
     local.demo
       ? `Retell: demo stand-in at ${env.RETELL_BASE_URL} with the numbers in ${fixtures}\n` +
         `Demo API key (signs the webhooks): ${env.RETELL_API_KEY}`
@@ -344,12 +358,31 @@ export function banner(local: LocalServer): string {
           `  ${'+14155550142'.padEnd(14)} Not in the fixtures: an unknown number, Retell keeps its own agent`,
         ]
       : []),
+    ...(local.policies.length > 0
+      ? [
+          '',
+          `Demo policies (from ${relative(process.cwd(), fileURLToPath(POLICIES_URL))}/, put where the store had none):`,
+          ...local.policies.map(
+            ({ policy, file, outcome, version }) =>
+              `  ${policy.phone_number.padEnd(14)} ${file}: ` +
+              (outcome === 'seeded' ? `version ${version}, seeded now` : `version ${version ?? '?'}, kept as stored`),
+          ),
+          '  npm run policy -- get <number> shows one; npm run policy -- --help says how to change them',
+        ]
+      : []),
     '',
     'Place a test call (--repeat 50 shows the split between agents, --help the rest):',
     `  npm run call -- --to ${to} --from ${EXAMPLE_CALL.from}${url}`,
     ...(local.demo
       ? [`  npm run call -- --to +14155550101 --from +442079460958${url}   (a caller from GB, refused)`]
       : []),
+    ...local.policies
+      .filter(({ policy }) => policy.experiment !== undefined)
+      .flatMap(({ policy }) => [
+        '',
+        `Results of the demo experiment ${policy.experiment?.name}, from the stand-in's synthetic call history:`,
+        `  npm run results -- --experiment ${policy.experiment?.name} --to ${policy.phone_number}`,
+      ]),
     '',
     'Ctrl-C stops.',
     '',

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { describeExplanation, explainContact, explanationJson } from '../../infra/cli/explain';
+import { IN_MEMORY } from '../../infra/local/localStore';
 import { createApp } from '../../lib/app';
 import { refusingEndpoint } from '../support/deadPeers';
 import { startHarness, TABLE_NAME } from '../support/harness';
@@ -18,6 +19,8 @@ const NO_AGENT = '+14155550103';
 const UNKNOWN = '+14155550199';
 const NEW_YORK = '+12125550142';
 const LONDON = '+442079460958';
+/** A store of the test's own, never the user's .cache/local-store. */
+const IN_MEMORY_STORE = { LOCAL_STORE_DIR: IN_MEMORY };
 
 describe('app.explain', () => {
   it('names, for each sticky caller, the agent the webhook answers that caller with', async () => {
@@ -70,7 +73,12 @@ describe('app.explain', () => {
 
 describe('npm run explain on the demo fixtures', () => {
   it('explains a routed call: source, age, countries, candidates summing to 1, one random draw', async () => {
-    const explained = await explainContact({ ROUTER_SEED: '7' }, 'call_inbound', FRONT_DESK, NEW_YORK);
+    const explained = await explainContact(
+      { ...IN_MEMORY_STORE, ROUTER_SEED: '7' },
+      'call_inbound',
+      FRONT_DESK,
+      NEW_YORK,
+    );
     const json = explanationJson(explained);
     expect(json).toMatchObject({
       reason: 'routed',
@@ -106,7 +114,12 @@ describe('npm run explain on the demo fixtures', () => {
   });
 
   it('explains a withheld caller in sticky mode as a random draw, naming no agent', async () => {
-    const explained = await explainContact({ AGENT_ASSIGNMENT: 'sticky' }, 'call_inbound', LEGACY, 'anonymous');
+    const explained = await explainContact(
+      { ...IN_MEMORY_STORE, AGENT_ASSIGNMENT: 'sticky' },
+      'call_inbound',
+      LEGACY,
+      'anonymous',
+    );
     expect(explanationJson(explained)).toMatchObject({
       reason: 'routed',
       response: { call_inbound: { override_agent_id: 'agent_legacy_receptionist', override_agent_version: 7 } },
@@ -123,7 +136,7 @@ describe('npm run explain on the demo fixtures', () => {
   });
 
   it('explains a caller from a country off the list: rejected, with the list and the country', async () => {
-    const explained = await explainContact({}, 'call_inbound', US_ONLY, LONDON);
+    const explained = await explainContact(IN_MEMORY_STORE, 'call_inbound', US_ONLY, LONDON);
     expect(explanationJson(explained)).toMatchObject({
       reason: 'country_not_allowed',
       response: { call_inbound: { reject: true } },
@@ -140,7 +153,7 @@ describe('npm run explain on the demo fixtures', () => {
   });
 
   it('explains an unknown number: no candidates, an empty override, Retell as the source', async () => {
-    const explained = await explainContact({}, 'call_inbound', UNKNOWN, NEW_YORK);
+    const explained = await explainContact(IN_MEMORY_STORE, 'call_inbound', UNKNOWN, NEW_YORK);
     expect(explanationJson(explained)).toMatchObject({
       reason: 'unknown_number',
       response: { call_inbound: {} },
@@ -155,14 +168,14 @@ describe('npm run explain on the demo fixtures', () => {
   });
 
   it('explains a number with no agent for calls', async () => {
-    const explained = await explainContact({}, 'call_inbound', NO_AGENT, NEW_YORK);
+    const explained = await explainContact(IN_MEMORY_STORE, 'call_inbound', NO_AGENT, NEW_YORK);
     expect(explanationJson(explained)).toMatchObject({ reason: 'no_agent', response: { call_inbound: {} } });
     expect(describeExplanation(explained)).toMatch(/^candidates +none: \+14155550103 names no agent for calls$/m);
   });
 
   it('explains a config that is unavailable: Retell refusing connections and nothing cached', async () => {
     const stderr = captureStream(process.stderr);
-    const env = { RETELL_API_KEY: TEST_API_KEY, RETELL_BASE_URL: await refusingEndpoint() };
+    const env = { ...IN_MEMORY_STORE, RETELL_API_KEY: TEST_API_KEY, RETELL_BASE_URL: await refusingEndpoint() };
     const explained = await explainContact(env, 'call_inbound', FRONT_DESK, NEW_YORK);
     // The router's own error line, on stderr as the webhook would log it.
     expect(jsonLines(stderr)).toEqual([

@@ -2,10 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { describeSummary, syncOnce } from '../../infra/cli/sync';
 import { loadFixtures } from '../../infra/local/demo';
+import { IN_MEMORY } from '../../infra/local/localStore';
 
 describe('npm run sync', () => {
   it('writes every demo number into a fresh local table', async () => {
-    const summary = await syncOnce({});
+    const summary = await syncOnce({ LOCAL_STORE_DIR: IN_MEMORY });
     expect(summary).toMatchObject({ ok: true, written: loadFixtures().length, unchanged: 0, removed: 0, invalid: 0 });
     expect(describeSummary(summary)).toMatch(
       new RegExp(`^synced: ${loadFixtures().length} written, 0 unchanged, 0 removed, 0 invalid \\(1 page, \\d+ ms\\)$`),

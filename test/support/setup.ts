@@ -15,6 +15,9 @@ delete process.env.AWS_PROFILE;
 // The SDK's notice that it will need Node 22 (Lambda's runtime) would otherwise fill the test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 delete process.env.RETELL_API_KEY;
+// npm start and the CLIs keep the local store in .cache/local-store: a test's runs get one in memory of their own
+// (infra/local/localStore.ts), never the user's, nor a running npm start's.
+process.env.LOCAL_STORE_DIR = ':memory:';
 
 // The log sink writes lines to fds 1 and 2 with fs.writeSync (lib/logger.ts, writeLine), past the process.stdout and
 // process.stderr that Vitest captures per test: those writes are handed to the streams, so test output stays tidy.

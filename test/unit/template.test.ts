@@ -662,6 +662,8 @@ const DECISION_FIELDS = [
   'duration_ms',
   'source_ip',
   'status_code',
+  'experiment_name',
+  'experiment_arm',
 ];
 
 /** What CloudFormation would name each resource of a stack called `stack`. */
@@ -949,9 +951,10 @@ describe('sam-template.yaml saved queries', () => {
     ]),
   );
 
-  it("saves the four questions, each over every function's log group", () => {
+  it("saves the five questions, each over every function's log group", () => {
     expect(Object.keys(queries).sort()).toEqual([
       'agent split per number',
+      'assignments per experiment and arm',
       'fail-open events',
       'signature refusals by source IP',
       'why was this caller rejected',
@@ -966,6 +969,10 @@ describe('sam-template.yaml saved queries', () => {
     ['agent split per number', /outcome = "override"[\s\S]*stats count\(\*\).* by to_number, agent_id/],
     ['why was this caller rejected', /outcome = "reject"[\s\S]*fields .*caller_country/],
     ['fail-open events', /reason = "config_unavailable"/],
+    [
+      'assignments per experiment and arm',
+      /outcome = "override" and ispresent\(experiment_arm\)[\s\S]*stats count\(\*\).* by to_number, experiment_name, experiment_arm, kind/,
+    ],
     ['signature refusals by source IP', /reason = "invalid_signature"[\s\S]*stats .* by source_ip/],
   ])('%s', (name, shape) => {
     expect(String(queries[name]?.QueryString)).toMatch(shape);
