@@ -555,6 +555,29 @@ describe('npm run policy, its arguments and its targets', () => {
   });
 });
 
+describe('a policy CLI process', { timeout: 90_000 }, () => {
+  const cli = (args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/cli/policy.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, POLICY_TABLE_NAME: '', AWS_ENDPOINT_URL_DYNAMODB: '' },
+    }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => ({
+        code: error.code,
+        stdout: error.stdout,
+        stderr: error.stderr,
+      }),
+    );
+
+  it('exits 2 on bad arguments and 1 on a refusal', async () => {
+    expect(await cli(['get', 'nobody'])).toMatchObject({ code: 2, stderr: expect.stringContaining(USAGES.get) });
+    expect(await cli(['get', HOURS])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`${HOURS} has no policy in`),
+    });
+  });
+});
+
 describe('a policy CLI process beside a running npm start', { timeout: 90_000 }, () => {
   it('closes a demo number in the store the server reads, through the server', async () => {
     const server = await startLocalServer({
