@@ -72,24 +72,12 @@ export function offsetAt(timeZone: string, t: number): number {
   // Intl floors the instant to its second: the offset is the same all through it.
   const instantSecond = Math.floor(t / SECOND_MS);
   if (instantSecond === clock.second) return clock.offset;
-  let year = 0;
-  let month = 0;
-  let day = 0;
-  let hour = 0;
-  let minute = 0;
-  let second = 0;
-  let beforeChrist = false;
-  for (const part of clock.formatter.formatToParts(t)) {
-    if (part.type === 'year') year = Number(part.value);
-    else if (part.type === 'month') month = Number(part.value);
-    else if (part.type === 'day') day = Number(part.value);
-    else if (part.type === 'hour') hour = Number(part.value);
-    else if (part.type === 'minute') minute = Number(part.value);
-    else if (part.type === 'second') second = Number(part.value);
-    else if (part.type === 'era') beforeChrist = part.value === 'BC';
-  }
-  if (beforeChrist) year = 1 - year;
-  const local = daysFromCivil(year, month, day) * DAY_MS + hour * HOUR_MS + minute * MINUTE_MS + second * SECOND_MS;
+  const fields: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const { type, value } of clock.formatter.formatToParts(t)) fields[type] = value;
+  const year = Number(fields.year);
+  const days = daysFromCivil(fields.era === 'BC' ? 1 - year : year, Number(fields.month), Number(fields.day));
+  const time = Number(fields.hour) * HOUR_MS + Number(fields.minute) * MINUTE_MS + Number(fields.second) * SECOND_MS;
+  const local = days * DAY_MS + time;
   clock.second = instantSecond;
   clock.offset = local - instantSecond * SECOND_MS;
   return clock.offset;

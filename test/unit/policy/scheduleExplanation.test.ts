@@ -239,6 +239,19 @@ describe('previewSchedule', () => {
     ]);
   });
 
+  it('lists the offset changes in [start, end) of the window', () => {
+    const schedule = compileSchedule(policyOf({ time_zone: 'America/Santiago', date_overrides: [] }));
+    if (schedule === undefined) throw new Error('no schedule');
+    // From 4 April to the start of 6 September 2026, the instant of the next change (24:00 → 01:00 at 04:00Z).
+    expect(previewSchedule(schedule, '2026-04-04', 155).offset_changes.map((change) => change.at)).toEqual([
+      '2026-04-05T03:00:00Z',
+    ]);
+    expect(previewSchedule(schedule, '2026-04-04', 156).offset_changes.map((change) => change.at)).toEqual([
+      '2026-04-05T03:00:00Z',
+      '2026-09-06T04:00:00Z',
+    ]);
+  });
+
   it('follows the manual switch, and is empty while closed for good', () => {
     const closed = scheduleOf({ date_overrides: [], manual: { state: 'closed', until: '2026-12-08T20:00:00Z' } });
     expect(previewSchedule(closed, '2026-12-08', 1).intervals).toEqual([

@@ -210,6 +210,23 @@ describe('calendar arithmetic', () => {
     );
   });
 
+  it('gives the date of any day count as Date does, month ends and 29 February included', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -4_000_000, max: 3_000_000 }), (days) => {
+        const date = new Date(days * DAY_MS);
+        expect(civilFromDays(days)).toEqual({
+          year: date.getUTCFullYear(),
+          month: date.getUTCMonth() + 1,
+          day: date.getUTCDate(),
+        });
+      }),
+    );
+    // The last day of a 400-year cycle.
+    expect(civilFromDays(daysFromCivil(2000, 2, 29))).toEqual({ year: 2000, month: 2, day: 29 });
+    expect(civilFromDays(daysFromCivil(2400, 2, 29))).toEqual({ year: 2400, month: 2, day: 29 });
+    expect(civilFromDays(daysFromCivil(2000, 3, 1))).toEqual({ year: 2000, month: 3, day: 1 });
+  });
+
   it('knows month lengths and leap years', () => {
     expect(daysFromCivil(2024, 3, 1) - daysFromCivil(2024, 2, 28)).toBe(2);
     expect(daysFromCivil(2100, 3, 1) - daysFromCivil(2100, 2, 28)).toBe(1);
