@@ -71,9 +71,27 @@ export async function placeCall({ kind, to, from, url, apiKey }: CallOptions): P
 /** A decision line's reason in words. `allowed`: the number's country list, when known. */
 export function explain(line: Record<string, unknown>, allowed?: readonly string[]): string {
   const kind = line.kind === 'chat_inbound' ? 'SMS' : 'calls';
+  const policy = line.policy_version === undefined ? '' : ` (policy version ${line.policy_version})`;
   switch (line.reason) {
-    case 'routed':
-      return `routed to agent ${agentName(line.agent_id, line.agent_version)}`;
+    case 'routed': {
+      const agent = `agent ${agentName(line.agent_id, line.agent_version)}`;
+      switch (line.routing_rule) {
+        case 'pinned':
+          return `pinned caller: always ${agent}${policy}`;
+        case 'after_hours':
+          return `closed: the after-hours agent, ${agent}${policy}`;
+        case 'experiment':
+          return `experiment ${line.experiment_name}: arm ${line.experiment_arm}, ${line.assignment} assignment${policy}`;
+        default:
+          return `routed to ${agent}`;
+      }
+    }
+    case 'blocked_caller':
+      return `blocked caller: the number's policy lists this caller in blocked_callers${policy}`;
+    case 'after_hours':
+      return line.outcome === 'reject'
+        ? `closed: the after-hours action rejects the contact${policy}`
+        : `closed: the after-hours action lets Retell's own agents take it${policy}`;
     case 'unknown_number':
       return `unknown number: Retell does not know ${line.to_number}`;
     case 'no_agent':

@@ -80,8 +80,32 @@ describe('the local server', () => {
       "no agent: +14155550103 names no agent for calls, so Retell uses the number's own",
     ],
     ['a caller’s country off the list', GB, '+14155550100', "caller's country GB not in [US, CA]"],
+    [
+      'a pinned caller (demo policy)',
+      '+12125550142',
+      '+14155550112',
+      'pinned caller: always agent agent_vip_senior (policy version 1)',
+    ],
+    [
+      'a blocked caller (demo policy)',
+      '+19005550100',
+      '+14155550112',
+      "blocked caller: the number's policy lists this caller in blocked_callers (policy version 1)",
+    ],
+    [
+      'a number closed by its manual switch (demo policy)',
+      US,
+      '+14155550111',
+      "closed: the after-hours action lets Retell's own agents take it (policy version 1)",
+    ],
   ])('says why in words: %s', async (_name, from, to, reason) => {
     expect((await send('call_inbound', from, to)).reason).toBe(reason);
+  });
+
+  it("says which arm of a number's experiment a caller got (demo policy)", async () => {
+    expect((await send('call_inbound', US, '+14155550113')).reason).toMatch(
+      /^experiment greeting-2026: arm agent_greeting_(classic|warm), sticky assignment \(policy version 1\)$/,
+    );
   });
 
   it.each([
