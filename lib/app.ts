@@ -15,11 +15,15 @@ import { createRetellPhoneNumberSource, type PhoneNumberSource } from './retell/
 import { createRandomSource } from './routing/random';
 import { parseSettings } from './settings';
 import { type ContactExplainer, createContactExplainer } from './webhook/inboundExplanation';
-import { createInboundWebhook, type InboundWebhook } from './webhook/inboundWebhook';
+import { createInboundWebhook, type InboundWebhook, type InboundWebhookOptions } from './webhook/inboundWebhook';
 import { createSignatureVerifier } from './webhook/signature';
 
 export interface App {
   webhook: InboundWebhook;
+}
+
+/** The app with its explainer (createExplainingApp): what the local tools and tests run. */
+export interface ExplainingApp extends App {
   /**
    * The webhook's lookup and decision for one contact, explained (`npm run explain`): same config store, random
    * source and assignment as `webhook`, but no signature, no answer sent and no decision line.
@@ -37,7 +41,25 @@ export interface AppOverrides {
   clock?: () => number;
 }
 
+/** The container's app: settings read once, clients and stores built, the webhook wired. Throws SettingsError. */
 export async function createApp(env: NodeJS.ProcessEnv, overrides: AppOverrides = {}): Promise<App> {
+  return { webhook: createInboundWebhook(await createParts(env, overrides)) };
+}
+
+/**
+ * The app and its explainer over the same stores (`npm run explain`, tests). Apart from createApp so that the Lambda
+ * bundles, which never explain, do not carry the explanation's code. Throws SettingsError.
+ */
+export async function createExplainingApp(
+  env: NodeJS.ProcessEnv,
+  overrides: AppOverrides = {},
+): Promise<ExplainingApp> {
+  const parts = await createParts(env, overrides);
+  return { webhook: createInboundWebhook(parts), explain: createContactExplainer(parts) };
+}
+
+/** What the webhook and the explainer share, built once: every option of the webhook's. */
+async function createParts(env: NodeJS.ProcessEnv, overrides: AppOverrides): Promise<InboundWebhookOptions> {
   const settings = parseSettings(env);
   const logger = overrides.logger ?? createLogger(settings.logLevel, overrides.logSink);
   let dynamodb = overrides.dynamodb;
@@ -90,29 +112,18 @@ export async function createApp(env: NodeJS.ProcessEnv, overrides: AppOverrides 
           maxEntries: settings.memoryCacheMaxEntries,
           tableTimeoutMs,
         });
-  const random = createRandomSource(settings.seed);
-  const webhook = createInboundWebhook({
+  return {
     verifier: createSignatureVerifier(apiKey),
     configStore,
     policyStore,
-    random,
+    random: createRandomSource(settings.seed),
     assignment: settings.assignment,
     logger,
     decisions: new DecisionRecorder(settings.metricsNamespace),
     responseBudgetMs: settings.responseBudgetMs,
     sourceAllowlist: settings.sourceAllowlist,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
-  });
-  const explain = createContactExplainer({
-    configStore,
-    policyStore,
-    random,
-    assignment: settings.assignment,
-    logger,
-    responseBudgetMs: settings.responseBudgetMs,
-    ...(overrides.clock ? { clock: overrides.clock } : {}),
-  });
-  return { webhook, explain };
+  };
 }
 
 let container: Promise<App> | undefined;

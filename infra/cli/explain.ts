@@ -3,7 +3,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createApp } from '../../lib/app';
+import { createExplainingApp } from '../../lib/app';
 import type { ConfigSource } from '../../lib/config/configStore';
 import { createLogger } from '../../lib/logger';
 import { E164_PATTERN, type InboundKind } from '../../lib/retell/schemas';
@@ -329,7 +329,7 @@ export async function explainContact(
   const previous = Object.fromEntries(Object.keys(backends.env).map((name) => [name, process.env[name]]));
   Object.assign(process.env, backends.env);
   try {
-    const app = await createApp(
+    const app = await createExplainingApp(
       { ...env, ...backends.env },
       { logger: createLogger('warn', (_level, line) => process.stderr.write(`${line}\n`)) },
     );

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { describeExplanation, explainContact, explanationJson } from '../../infra/cli/explain';
 import { IN_MEMORY } from '../../infra/local/localStore';
-import { createApp } from '../../lib/app';
+import { createExplainingApp } from '../../lib/app';
 import { refusingEndpoint } from '../support/deadPeers';
 import { startHarness, TABLE_NAME } from '../support/harness';
 import { TEST_API_KEY } from '../support/signing';
@@ -46,7 +46,7 @@ describe('app.explain', () => {
     try {
       const first = await harness.app.explain('call_inbound', FRONT_DESK, NEW_YORK);
       const again = await harness.app.explain('call_inbound', FRONT_DESK, NEW_YORK);
-      const fresh = await createApp(
+      const fresh = await createExplainingApp(
         {
           RETELL_API_KEY: TEST_API_KEY,
           RETELL_BASE_URL: harness.retell.baseUrl,

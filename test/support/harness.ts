@@ -9,7 +9,7 @@ import {
   type RetellStandInOptions,
   startRetellStandIn,
 } from '../../infra/local/retellStandIn';
-import { type App, createApp } from '../../lib/app';
+import { createExplainingApp, type ExplainingApp } from '../../lib/app';
 import { createLogger, type LogLevel } from '../../lib/logger';
 import type { InboundKind } from '../../lib/retell/schemas';
 import { createFunctionUrlHandler, type FunctionUrlHandler } from '../../lib/webhook/functionUrl';
@@ -32,7 +32,7 @@ export interface Harness {
   dynamo: LocalDynamo;
   retell: RetellStandIn;
   dynamodb: DynamoDBClient;
-  app: App;
+  app: ExplainingApp;
   handler: FunctionUrlHandler;
   logs: LogRecord[];
   /** Posts a webhook signed with the test key, as Retell would. */
@@ -68,7 +68,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     maxAttempts: 2,
   });
   const logs: LogRecord[] = [];
-  const app = await createApp(
+  const app = await createExplainingApp(
     {
       RETELL_API_KEY: TEST_API_KEY,
       RETELL_BASE_URL: retell.baseUrl,

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCacheTable, type LocalDynamo, startLocalDynamo } from '../../infra/local/localDynamo';
 import { type RetellStandIn, startRetellStandIn } from '../../infra/local/retellStandIn';
-import { createApp } from '../../lib/app';
+import { createExplainingApp } from '../../lib/app';
 import { createLogger } from '../../lib/logger';
 import { hangingEndpoint } from '../support/deadPeers';
 import { FIXTURES, type LogRecord, startHarness } from '../support/harness';
@@ -42,7 +42,7 @@ describe('createApp: one clock, one table client, one Secrets Manager client, as
     const secrets = mockClient(secretsManager);
     secrets.on(GetSecretValueCommand).resolvesOnce({ SecretString: OLD_KEY }).resolves({ SecretString: TEST_API_KEY });
     const logs: LogRecord[] = [];
-    const app = await createApp(
+    const app = await createExplainingApp(
       {
         RETELL_API_KEY_SECRET_ARN: ARN,
         RETELL_BASE_URL: retell.baseUrl,
