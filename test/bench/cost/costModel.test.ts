@@ -77,6 +77,7 @@ describe('monthlyCost', () => {
     billedMs: { memory: 1, table: 4, cold: 1_000 },
     logBytes: { warm: 1_500, cold: 1_700 },
     itemBytes: 900,
+    policyItemBytes: 0,
     numbers: 100,
     sync: {
       runs: 43_800,
@@ -119,6 +120,19 @@ describe('monthlyCost', () => {
 
   it('prices every item', () => {
     expect(Object.keys(costs).sort()).toEqual([...COST_ITEMS].sort());
+  });
+
+  it('adds a read of the policy item to each lookup that misses memory, with policies on', () => {
+    // 800,000 lookups × (0.5 for the config + 0.5 for a policy of 1,200 B) + 43,800 Scans × 11 units, × $0.125 / 1M,
+    // and the same writes; a policy of 5,000 B reads ⌈5,000 / 4,096⌉ = 2 × 0.5 = 1 unit, so 1.5 units a lookup.
+    expect(monthlyCost({ ...inputs, policyItemBytes: 1_200 })['DynamoDB reads and writes']).toBeCloseTo(
+      (800_000 * 1 + 43_800 * 11) * 0.125e-6 + 0.684375,
+      9,
+    );
+    expect(monthlyCost({ ...inputs, policyItemBytes: 5_000 })['DynamoDB reads and writes']).toBeCloseTo(
+      (800_000 * 1.5 + 43_800 * 11) * 0.125e-6 + 0.684375,
+      9,
+    );
   });
 
   it('bills the webhook duration by GB: twice the memory, twice the price of the same billed time', () => {

@@ -128,6 +128,11 @@ export interface CostInputs {
   logBytes: { warm: number; cold: number };
   /** Size of a number's item in the table, bytes (DynamoDB's item size). */
   itemBytes: number;
+  /**
+   * Size of a number's routing policy item, bytes; 0 when policies are off. With them on, each lookup that misses
+   * memory reads the policy beside the config (one BatchGetItem, billed per item; a missing item is billed too).
+   */
+  policyItemBytes: number;
   /** Numbers in the table. */
   numbers: number;
   sync: {
@@ -178,7 +183,11 @@ export function monthlyCost(inputs: CostInputs, prices: Prices = PRICES): Record
     sync.runs * sync.logBytesPerRun;
   const ingestedGb = ingestedBytes / GB_BYTES;
   const storedGb = ingestedGb * (inputs.logRetentionDays / MONTH_DAYS) * LOG_STORAGE_COMPRESSION;
-  const readUnits = EVENTUALLY_CONSISTENT_UNITS * Math.ceil(inputs.itemBytes / READ_UNIT_BYTES);
+  const readUnits =
+    EVENTUALLY_CONSISTENT_UNITS * Math.ceil(inputs.itemBytes / READ_UNIT_BYTES) +
+    (inputs.policyItemBytes === 0
+      ? 0
+      : EVENTUALLY_CONSISTENT_UNITS * Math.max(1, Math.ceil(inputs.policyItemBytes / READ_UNIT_BYTES)));
   // A Scan reads every item and is billed on their summed size.
   const scanUnits = EVENTUALLY_CONSISTENT_UNITS * Math.ceil((inputs.numbers * inputs.itemBytes) / READ_UNIT_BYTES);
   const writeUnits = Math.ceil(inputs.itemBytes / WRITE_UNIT_BYTES);

@@ -5,10 +5,11 @@ import { readTemplate, resolveVariables, samFunction, type Template } from '../.
 import { createCacheTable } from '../../../infra/local/localDynamo';
 import { startRetellStandIn } from '../../../infra/local/retellStandIn';
 import { itemSize, TABLE_KEY, TTL_ATTRIBUTE } from '../../../lib/config/configTable';
+import { POLICY_KEY } from '../../../lib/config/policyTable';
 import { parseSyncSettings, type SyncSettings } from '../../../lib/config/syncSettings';
 import type { Bench } from '../bench';
 import { runChild } from '../child';
-import { FRONT_DESK, retellOnly } from '../configs';
+import { FRONT_DESK, retellOnly, TYPICAL_POLICY } from '../configs';
 import {
   billedMs,
   CONTACT_VOLUMES,
@@ -61,6 +62,8 @@ const SYNC_METRICS = 6;
 /** What the template deploys that the model needs: memory, the router's and sync's settings, alarms, dashboards. */
 interface Deployment {
   memoryMb: number;
+  /** The template creates the policy table by default (PolicyTableName not empty): lookups read policies too. */
+  policies: boolean;
   settings: SyncSettings;
   logRetentionDays: number;
   alarmMetrics: number;
@@ -239,6 +242,7 @@ function costInputs(measured: Measured, deployment: Deployment, settings: Settin
     billedMs: { memory: priced.memory.billedMs, table: priced.table.billedMs, cold: priced.cold.billedMs },
     logBytes: { warm: priced.memory.logBytes, cold: priced.cold.logBytes },
     itemBytes: itemBytes(),
+    policyItemBytes: deployment.policies ? policyItemBytes() : 0,
     numbers: NUMBERS,
     sync: {
       runs: monthMs / settings.syncPeriodMs,
@@ -350,6 +354,7 @@ function readDeployment(template: Template): Deployment {
   const retention = Number(template.Parameters?.LogRetentionDays?.Default);
   return {
     memoryMb: call.memoryMb,
+    policies: String(template.Parameters?.PolicyTableName?.Default ?? '') !== '',
     settings,
     logRetentionDays: retention,
     // A metric-math alarm is billed for each metric it reads.
@@ -361,6 +366,16 @@ function readDeployment(template: Template): Deployment {
       }, 0),
     dashboards: resources.filter((resource) => resource.Type === 'AWS::CloudWatch::Dashboard').length,
   };
+}
+
+/** A typical routing policy's item (the bench's TYPICAL_POLICY) as lib/config/policyTable.ts writes it. */
+function policyItemBytes(): number {
+  return itemSize({
+    [POLICY_KEY]: { S: TYPICAL_POLICY.phone_number },
+    version: { N: String(TYPICAL_POLICY.version) },
+    policy: { S: JSON.stringify(TYPICAL_POLICY) },
+    updated_at: { N: String(Date.now()) },
+  });
 }
 
 /** A number's item as lib/config/configTable.ts writes it, in DynamoDB's item size. */
