@@ -57,5 +57,7 @@ export async function policyRows(bench: Bench, sizing: { warm: Sizing; dynamodb:
     row('warm p50, full policy, sticky experiment (floor: no policy)', 'µs', us(sticky.p50Ms), us(plain.p50Ms)),
     row('config and policy from DynamoDB: p50 (floor: config alone)', 'ms', both.p50Ms, alone.p50Ms, 1.1),
     row('config and policy from DynamoDB: p99 (floor: config alone)', 'ms', both.p99Ms, alone.p99Ms),
+    // The function's own CPU per call: what is left of the gap is in the table (dynalite, in the bench's process).
+    row('  of which, CPU in the function (floor: config alone)', 'ms', both.cpuMsPerCall, alone.cpuMsPerCall),
   ];
 }
