@@ -5,8 +5,8 @@ import { ConfigStore } from './config/configStore';
 import { ConfigTable } from './config/configTable';
 import { createItemReader } from './config/itemReader';
 import { MemoryTier } from './config/memoryTier';
+import { PolicyReader } from './config/policyReader';
 import { PolicyStore } from './config/policyStore';
-import { PolicyTable } from './config/policyTable';
 import { createTableConnection } from './config/tableConnection';
 import { createLogger, type Logger, type LogSink } from './logger';
 import { DecisionRecorder } from './observability/decisionRecord';
@@ -104,7 +104,7 @@ async function createParts(env: NodeJS.ProcessEnv, overrides: AppOverrides): Pro
     settings.policyTableName === undefined
       ? undefined
       : new PolicyStore({
-          table: new PolicyTable(dynamodb, settings.policyTableName, reader),
+          table: new PolicyReader(dynamodb, settings.policyTableName, reader),
           logger,
           ...(overrides.clock ? { clock: overrides.clock } : {}),
           memoryCacheMs: settings.memoryCacheMs,

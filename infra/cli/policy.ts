@@ -10,8 +10,8 @@ import {
   type PolicyItem,
   PolicyTableError,
   readPolicy,
-  VersionConflictError,
-} from '../../lib/config/policyTable';
+} from '../../lib/config/policyReader';
+import { VersionConflictError } from '../../lib/config/policyTable';
 import { type PolicyIssue, parsePolicy, parsePolicyText } from '../../lib/policy/policyDocument';
 import { policyJsonSchema } from '../../lib/policy/policyJsonSchema';
 import type { Policy } from '../../lib/policy/policySchema';
@@ -19,10 +19,12 @@ import { compileSchedule, evaluateSchedule } from '../../lib/policy/schedule';
 import { describeState, type PreviewInterval, previewSchedule } from '../../lib/policy/scheduleExplanation';
 import { daysOfDate, formatInstant, formatLocalTime, weekdayOf } from '../../lib/policy/wallClock';
 import { LocalStoreError } from '../local/localStore';
-import { READ_TIMEOUT_MS, storedVersionAfter } from '../local/storedVersion';
 import { type PolicyArguments, parsePolicyArguments, USAGE, USAGES } from './policyArguments';
 import { describeChanges, type PolicyChange, policyChanges } from './policyDiff';
 import { openPolicyTarget, type PolicyTarget } from './policyTarget';
+
+/** A read's time limit, ms: a person waits at a terminal longer than the webhook waits, yet not forever. */
+const READ_TIMEOUT_MS = 10_000;
 
 export const HELP = `${USAGE}
 
@@ -277,7 +279,7 @@ async function remove(target: PolicyTarget, phoneNumber: string, json: boolean, 
     await target.table.delete(phoneNumber, version);
   } catch (error) {
     if (!(error instanceof VersionConflictError)) throw error;
-    throw await conflict(error, target, phoneNumber, version);
+    throw conflict(error, phoneNumber, version);
   }
   if (json) {
     io.stdout(
@@ -482,7 +484,7 @@ async function write(
     await target.table.put(next, now);
   } catch (error) {
     if (!(error instanceof VersionConflictError)) throw error;
-    throw await conflict(error, target, next.phone_number, stored?.item.version);
+    throw conflict(error, next.phone_number, stored?.item.version);
   }
   const state = describeNow(next, now);
   if (json) {
@@ -520,13 +522,8 @@ function describeNow(policy: Policy, now: number): string {
   return describeState(schedule.timeZone, now, open, nextChange);
 }
 
-async function conflict(
-  error: VersionConflictError,
-  target: PolicyTarget,
-  phoneNumber: string,
-  read: number | undefined,
-): Promise<Refusal> {
-  const stored = await storedVersionAfter(error, target.table, phoneNumber);
+function conflict(error: VersionConflictError, phoneNumber: string, read: number | undefined): Refusal {
+  const stored = error.storedVersion;
   const now = stored === undefined ? 'has no policy now' : `is at version ${stored} now`;
   return new Refusal(
     `refused: ${phoneNumber} changed while this command ran (it read ${read === undefined ? 'no policy' : `version ${read}`}` +

@@ -3,7 +3,7 @@
 // number's policy (the experiment), its weighted list (the arms) and its calls, and prints the report.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { PolicyTable, readPolicy } from '../../lib/config/policyTable';
+import { PolicyReader, readPolicy } from '../../lib/config/policyReader';
 import { analyzeExperiment, ExperimentInputError, type ExperimentReport } from '../../lib/experiments/analysis';
 import {
   type CallPageSource,
@@ -157,7 +157,7 @@ export class ResultsError extends Error {
 
 /** Where the results read from. */
 export interface ResultsSources {
-  policies: PolicyTable;
+  policies: PolicyReader;
   phoneNumbers: PhoneNumberSource;
   calls: CallPageSource;
 }
@@ -233,7 +233,7 @@ export async function readResults(args: ResultsArguments, sources: ResultsSource
 /** The number's policy, and its experiment: the one named, on calls. Throws ResultsError. */
 async function readExperimentPolicy(
   args: ResultsArguments,
-  table: PolicyTable,
+  table: PolicyReader,
 ): Promise<{ policy: Policy; experiment: Experiment }> {
   let policy: Policy;
   try {
@@ -296,7 +296,7 @@ export async function openResultsSources(env: Readonly<Record<string, string | u
   const { RETELL_API_KEY: apiKey = '', RETELL_BASE_URL: baseURL = RETELL_API_URL } = backends.env;
   const client = storeClient(backends.store.env);
   return {
-    policies: new PolicyTable(client, backends.store.env.POLICY_TABLE_NAME as string),
+    policies: new PolicyReader(client, backends.store.env.POLICY_TABLE_NAME as string),
     phoneNumbers: createRetellPhoneNumberSource({ apiKey: () => apiKey, baseURL, timeoutMs: LOOKUP_TIMEOUT_MS }),
     calls: createRetellCallPages({ apiKey, baseURL }),
     callsFrom: backends.demo ? 'the demo Retell stand-in (a synthetic history)' : `Retell at ${baseURL}`,

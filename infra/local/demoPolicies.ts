@@ -5,7 +5,6 @@ import { PolicyTable, VersionConflictError } from '../../lib/config/policyTable'
 import { describePolicyIssues, parsePolicyText } from '../../lib/policy/policyDocument';
 import type { Policy } from '../../lib/policy/policySchema';
 import { storeClient } from './localStore';
-import { storedVersionAfter } from './storedVersion';
 
 export const POLICIES_URL = new URL('../policies/', import.meta.url);
 
@@ -51,11 +50,7 @@ export async function seedDemoPolicies(env: Readonly<Record<string, string>>, no
         seeded.push({ ...demo, outcome: 'seeded', version: demo.policy.version });
       } catch (error) {
         if (!(error instanceof VersionConflictError)) throw error;
-        seeded.push({
-          ...demo,
-          outcome: 'kept',
-          version: await storedVersionAfter(error, table, demo.policy.phone_number),
-        });
+        seeded.push({ ...demo, outcome: 'kept', version: error.storedVersion });
       }
     }
     return seeded;

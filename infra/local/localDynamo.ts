@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { TABLE_KEY } from '../../lib/config/configTable';
-import { POLICY_KEY } from '../../lib/config/policyTable';
+import { POLICY_KEY } from '../../lib/config/policyReader';
 
 export interface LocalDynamo {
   endpoint: string;

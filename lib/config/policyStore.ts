@@ -4,7 +4,7 @@ import LRUMap from 'mnemonist/lru-map';
 import type { Deadline } from '../deadline';
 import type { Logger } from '../logger';
 import { type CompiledPolicy, compilePolicy } from '../policy/compiledPolicy';
-import { MalformedPolicyError, type PolicyItem, type PolicyTable, readPolicy } from './policyTable';
+import { MalformedPolicyError, type PolicyItem, type PolicyReader, readPolicy } from './policyReader';
 
 export type PolicySource = 'memory' | 'dynamodb' | 'stale';
 
@@ -19,7 +19,7 @@ export type PolicyLookup =
   | { status: 'unavailable' };
 
 export interface PolicyStoreOptions {
-  table: PolicyTable;
+  table: PolicyReader;
   logger: Logger;
   clock?: () => number;
   /** MEMORY_CACHE_SECONDS, ms: how long memory answers alone, so a change reaches every container within it. */

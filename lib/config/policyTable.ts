@@ -1,34 +1,17 @@
-// The policy table: one routing policy per number, the customer's own data (no TTL, point-in-time recovery in the
-// template). Every write is conditional on the version the writer read, so two editors cannot overwrite each other.
+// The policy table as its editors write it (`npm run policy`, the demo): every write is conditional on the version the
+// writer read, so two editors cannot overwrite each other. The webhook only reads (lib/config/policyReader.ts).
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
   DeleteItemCommand,
-  type DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
   ScanCommand,
   type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import { describePolicyIssues, parsePolicyText } from '../policy/policyDocument';
 import type { Policy } from '../policy/policySchema';
 import { itemSize, MAX_ITEM_BYTES } from './configTable';
-import { createItemReader, type Item, type ItemReader } from './itemReader';
-
-/** The key attribute, as the cache table's: the number in E.164. */
-export const POLICY_KEY = 'phone_number';
-
-/**
- * An item as read, its policy still text: the webhook parses it only when its version is not the one it holds.
- * Layout: `phone_number` (S), `version` (N), `policy` (S, the JSON document), `updated_at` (N, epoch ms).
- */
-export interface PolicyItem {
-  phoneNumber: string;
-  version: number;
-  /** When it was written, epoch ms. */
-  updatedAt: number;
-  /** The JSON document as stored. */
-  text: string;
-}
+import { POLICY_KEY, type PolicyItem, PolicyReader, PolicyTableError, policyItem } from './policyReader';
 
 /** What `list` returns of each item, without the document. */
 export interface PolicySummary {
@@ -37,24 +20,9 @@ export interface PolicySummary {
   updatedAt: number;
 }
 
-export class PolicyTableError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'PolicyTableError';
-  }
-}
-
-/** The item does not check out: missing or mistyped attributes, or a document the schema refuses. */
-export class MalformedPolicyError extends PolicyTableError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'MalformedPolicyError';
-  }
-}
-
 /**
  * A conditional write was refused: the table holds another version than the writer expected. `storedVersion` is what
- * it holds (undefined when it holds no policy for the number).
+ * it holds (undefined when it holds no policy for the number, or one too malformed to say).
  */
 export class VersionConflictError extends PolicyTableError {
   constructor(
@@ -67,36 +35,18 @@ export class VersionConflictError extends PolicyTableError {
   }
 }
 
-export class PolicyTable {
-  /** `reader`: how `get` reads, by default GetItem through `client` (see ConfigTable's). */
-  constructor(
-    private readonly client: DynamoDBClient,
-    readonly tableName: string,
-    private readonly reader: ItemReader = createItemReader(client),
-  ) {}
+/** A write's time limit when its caller gives none, ms: a person waits at a terminal, yet not forever. */
+const WRITE_TIMEOUT_MS = 10_000;
 
-  /**
-   * The number's item, or undefined when it has none. Throws MalformedPolicyError for an item whose attributes do not
-   * check out (its document is checked by `readPolicy`), and PolicyTableError when the table cannot be read, also once
-   * `signal` aborts (even while the SDK still resolves credentials, which its own signal does not cover).
-   */
-  async get(phoneNumber: string, signal: AbortSignal): Promise<PolicyItem | undefined> {
-    let item: Item | undefined;
-    try {
-      item = await this.reader.get(this.tableName, { [POLICY_KEY]: { S: phoneNumber } }, signal);
-    } catch (error) {
-      throw new PolicyTableError(`GetItem ${phoneNumber} from ${this.tableName} failed`, { cause: error });
-    }
-    return item === undefined ? undefined : policyItem(phoneNumber, item);
-  }
-
+/** The policy table, read and written: `get` as the webhook's, and the conditional writes. */
+export class PolicyTable extends PolicyReader {
   /**
    * Writes `policy` as version `policy.version`, on condition that the table holds `policy.version − 1` (or no
    * policy, for version 1): a writer that read an older version is refused, never silently overwriting. `now`: epoch
    * ms, stored as `updated_at`. Throws VersionConflictError (with the stored version) when the condition fails,
    * PolicyTableError when the item would pass DynamoDB's 400 KB item limit or the write fails.
    */
-  async put(policy: Policy, now: number, signal?: AbortSignal): Promise<PolicyItem> {
+  async put(policy: Policy, now: number, signal = AbortSignal.timeout(WRITE_TIMEOUT_MS)): Promise<PolicyItem> {
     const text = JSON.stringify(policy);
     const item: Record<string, AttributeValue> = {
       [POLICY_KEY]: { S: policy.phone_number },
@@ -121,20 +71,16 @@ export class PolicyTable {
           ...(first ? {} : { ExpressionAttributeValues: { ':expected': { N: String(policy.version - 1) } } }),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
-        signal === undefined ? {} : { abortSignal: signal },
+        { abortSignal: signal },
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        const stored = error.Item?.version?.N === undefined ? undefined : Number(error.Item.version.N);
-        throw new VersionConflictError(
-          stored === undefined
-            ? `${policy.phone_number} has no stored policy: its first version is 1, not ${policy.version}`
-            : `${policy.phone_number} is at version ${stored}: write version ${stored + 1} (this was ${policy.version})`,
-          stored,
-          { cause: error },
-        );
-      }
-      throw new PolicyTableError(`PutItem ${policy.phone_number} into ${this.tableName} failed`, { cause: error });
+      const phoneNumber = policy.phone_number;
+      await this.refuseOnConflict(error, phoneNumber, signal, (stored) =>
+        stored === undefined
+          ? `${phoneNumber} has no stored policy: its first version is 1, not ${policy.version}`
+          : `${phoneNumber} is at version ${stored}: write version ${stored + 1} (this was ${policy.version})`,
+      );
+      throw new PolicyTableError(`PutItem ${phoneNumber} into ${this.tableName} failed`, { cause: error });
     }
     return { phoneNumber: policy.phone_number, version: policy.version, updatedAt: now, text };
   }
@@ -143,7 +89,7 @@ export class PolicyTable {
    * Deletes the number's policy on condition that it is still at `version` (the one the caller showed the user).
    * Throws VersionConflictError when it is not (or is gone), PolicyTableError when the delete fails.
    */
-  async delete(phoneNumber: string, version: number, signal?: AbortSignal): Promise<void> {
+  async delete(phoneNumber: string, version: number, signal = AbortSignal.timeout(WRITE_TIMEOUT_MS)): Promise<void> {
     try {
       await this.client.send(
         new DeleteItemCommand({
@@ -154,25 +100,20 @@ export class PolicyTable {
           ExpressionAttributeValues: { ':expected': { N: String(version) } },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
-        signal === undefined ? {} : { abortSignal: signal },
+        { abortSignal: signal },
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        const stored = error.Item?.version?.N === undefined ? undefined : Number(error.Item.version.N);
-        throw new VersionConflictError(
-          stored === undefined
-            ? `${phoneNumber} has no stored policy`
-            : `${phoneNumber} changed to version ${stored} after version ${version} was read: nothing deleted`,
-          stored,
-          { cause: error },
-        );
-      }
+      await this.refuseOnConflict(error, phoneNumber, signal, (stored) =>
+        stored === undefined
+          ? `${phoneNumber} has no stored policy`
+          : `${phoneNumber} changed to version ${stored} after version ${version} was read: nothing deleted`,
+      );
       throw new PolicyTableError(`DeleteItem ${phoneNumber} from ${this.tableName} failed`, { cause: error });
     }
   }
 
   /** Every stored policy's number, version and time of writing, by number. Throws PolicyTableError. */
-  async list(signal?: AbortSignal): Promise<PolicySummary[]> {
+  async list(signal = AbortSignal.timeout(WRITE_TIMEOUT_MS)): Promise<PolicySummary[]> {
     const summaries: PolicySummary[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     do {
@@ -185,7 +126,7 @@ export class PolicyTable {
             ExpressionAttributeNames: { '#key': POLICY_KEY, '#version': 'version', '#updated': 'updated_at' },
             ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
           }),
-          signal === undefined ? {} : { abortSignal: signal },
+          { abortSignal: signal },
         );
       } catch (error) {
         throw new PolicyTableError(`Scan of ${this.tableName} failed`, { cause: error });
@@ -203,42 +144,52 @@ export class PolicyTable {
     } while (startKey !== undefined);
     return summaries.sort((a, b) => (a.phoneNumber < b.phoneNumber ? -1 : a.phoneNumber > b.phoneNumber ? 1 : 0));
   }
-}
 
-/** The item's attributes, checked; its document is left as text. Throws MalformedPolicyError. */
-export function policyItem(phoneNumber: string, item: Record<string, AttributeValue>): PolicyItem {
-  const version = Number(item.version?.N);
-  const updatedAt = Number(item.updated_at?.N);
-  const text = item.policy?.S;
-  if (!Number.isSafeInteger(version) || version < 1 || !Number.isFinite(updatedAt) || text === undefined) {
-    throw new MalformedPolicyError(
-      `policy item ${phoneNumber} is malformed: missing or invalid version, updated_at or policy`,
-    );
+  /**
+   * When `error` is a failed condition, throws VersionConflictError with the version the table holds and
+   * `describe(version)` as its message; returns otherwise. DynamoDB returns the item that failed the condition
+   * (ReturnValuesOnConditionCheckFailure); a table that does not (dynalite) is read again, strongly consistent.
+   */
+  private async refuseOnConflict(
+    error: unknown,
+    phoneNumber: string,
+    signal: AbortSignal,
+    describe: (storedVersion: number | undefined) => string,
+  ): Promise<void> {
+    if (!(error instanceof ConditionalCheckFailedException)) return;
+    const stored = error.Item === undefined ? await this.readConsistently(phoneNumber, signal) : { item: error.Item };
+    let storedVersion: number | undefined;
+    let message: string;
+    try {
+      storedVersion =
+        stored === 'unknown' || stored.item === undefined ? undefined : policyItem(phoneNumber, stored.item).version;
+      message =
+        stored === 'unknown'
+          ? `${phoneNumber} holds another version than this write expected (reading it again failed): nothing written`
+          : describe(storedVersion);
+    } catch {
+      message = `${phoneNumber} holds a malformed policy item: nothing written`;
+    }
+    throw new VersionConflictError(message, storedVersion, { cause: error });
   }
-  return { phoneNumber, version, updatedAt, text };
-}
 
-/**
- * The item's document, validated: it must be a valid policy of the item's own number and version. Throws
- * MalformedPolicyError naming the first problems.
- */
-export function readPolicy(item: PolicyItem): Policy {
-  const parsed = parsePolicyText(item.text);
-  if (!parsed.ok) {
-    throw new MalformedPolicyError(
-      `policy item ${item.phoneNumber} is malformed: ${describePolicyIssues(parsed.errors)}`,
-    );
+  /** The number's item as the table holds it now (`item` undefined when there is none), or 'unknown' when the read fails. */
+  private async readConsistently(
+    phoneNumber: string,
+    signal: AbortSignal,
+  ): Promise<{ item: Record<string, AttributeValue> | undefined } | 'unknown'> {
+    try {
+      const output = await this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: { [POLICY_KEY]: { S: phoneNumber } },
+          ConsistentRead: true,
+        }),
+        { abortSignal: signal },
+      );
+      return { item: output.Item };
+    } catch {
+      return 'unknown';
+    }
   }
-  const { policy } = parsed;
-  if (policy.phone_number !== item.phoneNumber) {
-    throw new MalformedPolicyError(
-      `policy item ${item.phoneNumber} is malformed: its document is of ${policy.phone_number}`,
-    );
-  }
-  if (policy.version !== item.version) {
-    throw new MalformedPolicyError(
-      `policy item ${item.phoneNumber} is malformed: its document says version ${policy.version}, the item ${item.version}`,
-    );
-  }
-  return policy;
 }

@@ -27,7 +27,8 @@ import {
   storeDir,
 } from '../../infra/local/localStore';
 import { banner, startLocalServer } from '../../infra/local/server';
-import { type PolicyItem, PolicyTable, readPolicy } from '../../lib/config/policyTable';
+import { type PolicyItem, readPolicy } from '../../lib/config/policyReader';
+import { PolicyTable } from '../../lib/config/policyTable';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NUMBER = '+14155550110';

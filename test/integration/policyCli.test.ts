@@ -15,7 +15,8 @@ import { USAGES } from '../../infra/cli/policyArguments';
 import { createPolicyTable, startLocalDynamo } from '../../infra/local/localDynamo';
 import { openLocalStore, serveLocalStore, storeClient } from '../../infra/local/localStore';
 import { startLocalServer } from '../../infra/local/server';
-import { PolicyTable, readPolicy } from '../../lib/config/policyTable';
+import { readPolicy } from '../../lib/config/policyReader';
+import { PolicyTable } from '../../lib/config/policyTable';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const POLICIES = join(ROOT, 'infra', 'policies');

@@ -11,7 +11,8 @@ import { DEMO_EFFECTS, demoCallHistory, EARLIER_EXPERIMENT } from '../../infra/l
 import { type LocalDynamo, startLocalDynamo } from '../../infra/local/localDynamo';
 import { type PhoneNumberRecord, type RetellStandIn, startRetellStandIn } from '../../infra/local/retellStandIn';
 import { banner, startLocalServer } from '../../infra/local/server';
-import { POLICY_KEY, PolicyTable } from '../../lib/config/policyTable';
+import { POLICY_KEY } from '../../lib/config/policyReader';
+import { PolicyTable } from '../../lib/config/policyTable';
 import type { Policy } from '../../lib/policy/policySchema';
 
 const API_KEY = 'key_results_test';

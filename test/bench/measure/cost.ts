@@ -5,7 +5,7 @@ import { readTemplate, resolveVariables, samFunction, type Template } from '../.
 import { createCacheTable } from '../../../infra/local/localDynamo';
 import { startRetellStandIn } from '../../../infra/local/retellStandIn';
 import { itemSize, TABLE_KEY, TTL_ATTRIBUTE } from '../../../lib/config/configTable';
-import { POLICY_KEY } from '../../../lib/config/policyTable';
+import { POLICY_KEY } from '../../../lib/config/policyReader';
 import { parseSyncSettings, type SyncSettings } from '../../../lib/config/syncSettings';
 import type { Bench } from '../bench';
 import { runChild } from '../child';
