@@ -19,3 +19,13 @@ export function argumentsOrExit<A extends object>(parsed: Parsed<A>, help: strin
   }
   return parsed;
 }
+
+/** Whether `text` is an absolute http: or https: URL, as a webhook URL argument must be. */
+export function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

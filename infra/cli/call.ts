@@ -7,7 +7,7 @@ import { symmetric } from 'retell-sdk/lib/webhook_auth';
 import type { InboundKind } from '../../lib/retell/schemas';
 import { E164_PATTERN } from '../../lib/retell/schemas';
 import { ALLOWED_COUNTRIES_HEADER, DECISION_HEADER, DEMO_API_KEY, localApiKey, localWebhookUrl } from '../local/demo';
-import { argumentsOrExit, type Parsed } from './arguments';
+import { argumentsOrExit, isHttpUrl, type Parsed } from './arguments';
 
 const USAGE =
   'usage: npm run call -- --to <E.164 number> --from <caller ID> [--sms] [--repeat <N>] [--url <webhook url>]';
@@ -197,15 +197,6 @@ function parseArguments(argv: string[]): Parsed<Arguments> {
     url: values.url,
     repeat,
   };
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const { protocol } = new URL(text);
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 async function main(): Promise<void> {

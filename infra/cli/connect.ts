@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { E164_PATTERN, type InboundKind } from '../../lib/retell/schemas';
 import { DEFAULT_PORT, EXAMPLE_CALL, LOCAL_HOST, localApiKey } from '../local/demo';
-import { argumentsOrExit, type Parsed } from './arguments';
+import { argumentsOrExit, isHttpUrl, type Parsed } from './arguments';
 import { placeCall } from './call';
 import {
   ConnectError,
@@ -475,15 +475,6 @@ export function parseArguments(argv: string[]): Parsed<Arguments> {
   const notE164 = positionals.find((number) => !E164_PATTERN.test(number));
   if (notE164 !== undefined) return { error: `"${notE164}" is not an E.164 number such as +14155550100` };
   return { target, numbers: values.all ? 'all' : [...new Set(positionals)], ...flags };
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const { protocol } = new URL(text);
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 /** Retell as the other CLIs find it: RETELL_API_KEY (and RETELL_BASE_URL), else the demo `npm start` runs. */
