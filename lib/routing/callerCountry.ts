@@ -1,7 +1,8 @@
 // Where a caller's number is from, by its numbering plan (so +1 416 is CA and +1 415 is US).
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/core';
 import LRUCache from 'mnemonist/lru-cache';
 import { e164Country, NOT_RESOLVED } from './e164Country';
+import { PHONE_METADATA } from './phoneMetadata';
 
 /**
  * Callers whose number e164Country leaves to libphonenumber-js, with its answer (null: none), as that costs tens of
@@ -27,10 +28,13 @@ export function callerCountry(number: string | undefined): string | undefined {
   return country;
 }
 
-/** libphonenumber-js's own answer: the reference e164Country is held to. */
+/**
+ * libphonenumber-js's own answer, from PHONE_METADATA: the reference e164Country is held to, itself held to
+ * 'libphonenumber-js/min' (test/unit/routing/phoneMetadata.test.ts).
+ */
 export function libraryCountry(number: string): string | undefined {
   // extract: false, as this is a whole number, not text to find one in; it is also a third faster.
-  const parsed = parsePhoneNumberFromString(number, { extract: false });
+  const parsed = parsePhoneNumberFromString(number, { extract: false }, PHONE_METADATA);
   return parsed?.isValid() ? parsed.country : undefined;
 }
 

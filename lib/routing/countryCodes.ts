@@ -1,5 +1,6 @@
 // Which two-letter codes are ISO 3166-1 alpha-2 country codes, to warn about country lists that name something else.
-import { getCountries } from 'libphonenumber-js/min';
+import { getCountries } from 'libphonenumber-js/core';
+import { PHONE_METADATA } from './phoneMetadata';
 
 // The list comes from libphonenumber-js's metadata, already in the bundle and the same source that places callers,
 // so a code it knows is one a caller can match. Intl.DisplayNames was tried and is not reliable for this: with
@@ -9,7 +10,7 @@ import { getCountries } from 'libphonenumber-js/min';
 // Added by hand: the 7 assigned codes with no numbering plan of their own (their numbers belong to another plan).
 const WITHOUT_NUMBERING_PLAN = ['AQ', 'BV', 'GS', 'HM', 'PN', 'TF', 'UM'];
 
-const KNOWN: ReadonlySet<string> = new Set<string>([...getCountries(), ...WITHOUT_NUMBERING_PLAN]);
+const KNOWN: ReadonlySet<string> = new Set<string>([...getCountries(PHONE_METADATA), ...WITHOUT_NUMBERING_PLAN]);
 
 /** Codes people write for a country that ISO 3166-1 spells otherwise. */
 const USUAL_MISTAKES: Readonly<Record<string, string>> = { UK: 'GB' };

@@ -1,6 +1,8 @@
 // libphonenumber-js's answer to "which country, if the number is valid?" for a plain E.164 number, from its min
-// metadata's patterns compiled once: the library compiles each pattern anew on every test (about 30 µs a caller).
-import { Metadata } from 'libphonenumber-js/min';
+// metadata's patterns (PHONE_METADATA) compiled once: the library compiles each pattern anew on every test (about 30 µs
+// a caller).
+import { Metadata } from 'libphonenumber-js/core';
+import { PHONE_METADATA } from './phoneMetadata';
 
 /** What `e164Country` returns for a number it leaves to libphonenumber-js. */
 export const NOT_RESOLVED = Symbol('not resolved');
@@ -69,7 +71,7 @@ const MAX_CALLING_CODE_DIGITS = 3;
 const NOT_A_CALLING_CODE = Symbol('not a calling code');
 type Compiled = CallingCodePlan | typeof NOT_A_CALLING_CODE | typeof NOT_RESOLVED;
 
-const metadata = new Metadata() as unknown as MetadataReader;
+const metadata = new Metadata(PHONE_METADATA) as unknown as MetadataReader;
 /** Compiled on first use, so a cold start pays only for the calling codes it meets. */
 const plans = new Map<string, Compiled>();
 
