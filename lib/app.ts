@@ -39,6 +39,11 @@ export interface AppOverrides {
   upstream?: PhoneNumberSource;
   secretsManager?: SecretsManagerClient;
   clock?: () => number;
+  /**
+   * How long memory answers a number's policy alone, ms, instead of MEMORY_CACHE_SECONDS: `npm start` gives 0, so a
+   * policy changed with `npm run policy` is what the next call uses (deployed, it takes up to MEMORY_CACHE_SECONDS).
+   */
+  policyMemoryCacheMs?: number;
 }
 
 /** The container's app: settings read once, clients and stores built, the webhook wired. Throws SettingsError. */
@@ -107,7 +112,7 @@ async function createParts(env: NodeJS.ProcessEnv, overrides: AppOverrides): Pro
           table: new PolicyReader(dynamodb, settings.policyTableName, reader),
           logger,
           ...(overrides.clock ? { clock: overrides.clock } : {}),
-          memoryCacheMs: settings.memoryCacheMs,
+          memoryCacheMs: overrides.policyMemoryCacheMs ?? settings.memoryCacheMs,
           staleIfErrorMs: settings.staleIfErrorMs,
           maxEntries: settings.memoryCacheMaxEntries,
           tableTimeoutMs,

@@ -24,8 +24,11 @@ import {
 
 const ENV_PATH = new URL('../env.json', import.meta.url);
 
-/** Where Retell and DynamoDB are: infra/env.json says it for containers; here the shell decides, as for npm start. */
-const LOCAL_CHOICES = ['RETELL_API_KEY', 'RETELL_BASE_URL', 'AWS_ENDPOINT_URL_DYNAMODB'] as const;
+/**
+ * Where Retell and DynamoDB are: infra/env.json says it for containers; here the shell decides, as for npm start
+ * (and which local store: npm start's while it runs, else .cache/local-store or LOCAL_STORE_DIR).
+ */
+const LOCAL_CHOICES = ['RETELL_API_KEY', 'RETELL_BASE_URL', 'AWS_ENDPOINT_URL_DYNAMODB', 'LOCAL_STORE_DIR'] as const;
 
 export interface InvokeOptions {
   logicalId: string;
@@ -46,10 +49,10 @@ export async function invoke(options: InvokeOptions): Promise<unknown> {
   const event = await readEventFor(fn, options.eventPath);
 
   const environment = { ...resolveVariables(template, fn), ...(await envFileOverrides(options, fn)) };
-  const local = await startLocalBackends({
-    ...environment,
-    ...Object.fromEntries(LOCAL_CHOICES.map((name) => [name, shellEnv[name]])),
-  });
+  const local = await startLocalBackends(
+    { ...environment, ...Object.fromEntries(LOCAL_CHOICES.map((name) => [name, shellEnv[name]])) },
+    { store: 'share' },
+  );
   const routerEnv = { ...environment, ...local.env };
   // As in Lambda, the template's variables come from the template: the caller's LOG_LEVEL or ROUTER_SEED stay out.
   const functionEnv = {
@@ -167,6 +170,10 @@ const HELP = `${USAGE}
 Runs the function from sam-template.yaml on the event, without Docker: its logs on stderr, its answer alone on
 stdout (-s keeps npm's own "> script" lines off stdout), or in a file with --out. A webhook function takes a Function
 URL event whose body is a Retell inbound webhook; ConfigSyncFunction takes a scheduled event.
+
+Its variables are the template's with infra/env.json's for the function, as \`sam local invoke --env-vars\` sets them;
+from the shell only RETELL_API_KEY, RETELL_BASE_URL, AWS_ENDPOINT_URL_DYNAMODB and LOCAL_STORE_DIR, which say where
+Retell and the store are. The store is npm start's while it runs, else .cache/local-store (LOCAL_STORE_DIR).
 
   --out <file>   write the answer to the file instead of stdout
   --help         this text`;

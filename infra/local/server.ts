@@ -139,7 +139,8 @@ export async function startLocalServer({
     // One app for both, as the process is one container; made on first use, like the functions' own.
     let app: Promise<App> | undefined;
     const getApp = () => {
-      app ??= createApp(process.env, { logSink: sink }).catch((error: unknown) => {
+      // Policies read from the store on every call: a change made with `npm run policy` applies to the next one.
+      app ??= createApp(process.env, { logSink: sink, policyMemoryCacheMs: 0 }).catch((error: unknown) => {
         app = undefined;
         throw error;
       });

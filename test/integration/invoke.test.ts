@@ -15,7 +15,8 @@ import { captureStdio, captureStream, jsonLines } from '../support/stdio';
 
 const EVENTS = new URL('../../infra/events/', import.meta.url);
 // No real Retell, no real DynamoDB, whatever the shell says.
-const SHELL = {};
+// The local store in memory, as every test's (test/support/setup.ts): invoke reads it from the shell it is given.
+const SHELL = { LOCAL_STORE_DIR: ':memory:' };
 const ROOT = new URL('../..', import.meta.url).pathname;
 
 type Expected = { status: number; body: Record<string, unknown> | RegExp };

@@ -10,7 +10,8 @@ import { promisify } from 'node:util';
 import { GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ClassicLevel } from 'classic-level';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadFixtures } from '../../infra/local/demo';
+import { placeCall } from '../../infra/cli/call';
+import { DEMO_API_KEY, loadFixtures } from '../../infra/local/demo';
 import { startLocalDynamo } from '../../infra/local/localDynamo';
 import {
   DEFAULT_LOCAL_STORE_DIR,
@@ -291,6 +292,45 @@ describe('npm start on the local store', () => {
       expect(text).toMatch(/^ {2}\+14155550113 {3}experiment\.json: version 1, kept as stored$/m);
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('a policy changed while npm start runs', { timeout: 90_000 }, () => {
+  it('is what the very next call uses, closed and then open again (no wait for MEMORY_CACHE_SECONDS)', async () => {
+    const server = await startLocalServer({
+      port: 0,
+      env: { LOCAL_STORE_DIR: dir, RETELL_API_KEY: undefined, AWS_ENDPOINT_URL_DYNAMODB: undefined },
+      log: () => {},
+    });
+    const client = storeClient(server.env as Record<string, string>);
+    try {
+      const table = new PolicyTable(client, server.env.POLICY_TABLE_NAME as string);
+      const seeded = readPolicy((await table.get(NUMBER, AbortSignal.timeout(5_000))) as PolicyItem);
+      const call = async () => {
+        const { body } = await placeCall({
+          kind: 'call_inbound',
+          to: NUMBER,
+          from: '+12125550142',
+          url: server.urls.call_inbound,
+          apiKey: DEMO_API_KEY,
+        });
+        return JSON.parse(body) as { call_inbound: { override_agent_id?: string } };
+      };
+      // Each switch beats the weekly hours, so the answers do not depend on when the test runs.
+      await table.put({ ...seeded, version: 2, manual: { state: 'open' } }, Date.now());
+      const opened = await call();
+      await table.put({ ...seeded, version: 3, manual: { state: 'closed' } }, Date.now());
+      const closed = await call();
+      await table.put({ ...seeded, version: 4, manual: { state: 'open' } }, Date.now());
+      const reopened = await call();
+      expect(closed.call_inbound.override_agent_id).toBe('agent_after_hours');
+      // Open: the number's weekly agents (agent_frontdesk_day 90 %, its trainee 10 %).
+      expect(opened.call_inbound.override_agent_id).toMatch(/^agent_frontdesk_day/);
+      expect(reopened.call_inbound.override_agent_id).toMatch(/^agent_frontdesk_day/);
+    } finally {
+      client.destroy();
+      await server.close();
     }
   });
 });
