@@ -118,11 +118,30 @@ export interface ResignOptions {
   now: number;
   /** Sign an event that carries no signature at all. */
   signUnsigned?: boolean;
+  /** Sign the event whatever its signature was: `npm run sign-event`, whose user may have edited the body. */
+  signAlways?: boolean;
+}
+
+/** Whether the event's signature header is genuine under one of `keys` (whatever its age), absent, or bad. */
+export async function signatureState(
+  event: LambdaFunctionURLEvent,
+  keys: readonly string[],
+): Promise<'genuine' | 'unsigned' | 'bad'> {
+  const header = Object.entries(event.headers).find(([key]) => key.toLowerCase() === SIGNATURE_HEADER)?.[1];
+  if (header === undefined) return 'unsigned';
+  const match = HEADER_FORMAT.exec(header);
+  if (match === null) return 'bad';
+  const text = bodyText(event);
+  for (const key of keys) {
+    if (await symmetric.verify(text, key, header, { timestamp: Number(match[1]) })) return 'genuine';
+  }
+  return 'bad';
 }
 
 /**
- * A copy of the event, signed with `apiKey` at `now` when its signature was genuine under one of `signedWith`. A
- * signature that never matched keeps its digest with its time moved to now: it stays bad for the reason it was bad.
+ * A copy of the event, signed with `apiKey` at `now` when its signature was genuine under one of `signedWith` (or
+ * whatever it was, with `signAlways`). Otherwise a signature that never matched keeps its digest with its time moved
+ * to now: it stays bad for the reason it was bad (`npm run invoke` on infra/events/bad-signature.json).
  */
 export async function resignEvent(
   event: LambdaFunctionURLEvent,
@@ -131,19 +150,20 @@ export async function resignEvent(
   const headers = { ...event.headers };
   const name = Object.keys(headers).find((key) => key.toLowerCase() === SIGNATURE_HEADER) ?? SIGNATURE_HEADER;
   const header = headers[name];
-  const raw = event.body ?? '';
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   const sign = async () => ({
     ...event,
-    headers: { ...headers, [name]: await symmetric.sign(text, options.apiKey, options.now) },
+    headers: { ...headers, [name]: await symmetric.sign(bodyText(event), options.apiKey, options.now) },
   });
+  if (options.signAlways) return sign();
+  const state = await signatureState(event, options.signedWith);
+  if (state === 'genuine') return sign();
+  if (state === 'unsigned') return options.signUnsigned ? sign() : event;
+  const match = HEADER_FORMAT.exec(header as string);
+  return match === null ? event : { ...event, headers: { ...headers, [name]: `v=${options.now},d=${match[2]}` } };
+}
 
-  if (header === undefined) return options.signUnsigned ? sign() : event;
-  const match = HEADER_FORMAT.exec(header);
-  if (match === null) return event;
-  const timestamp = Number(match[1]);
-  for (const key of options.signedWith) {
-    if (await symmetric.verify(text, key, header, { timestamp })) return sign();
-  }
-  return { ...event, headers: { ...headers, [name]: `v=${options.now},d=${match[2]}` } };
+/** The event's body as the signature covers it: the text, decoded when API Gateway base64-encoded it. */
+function bodyText(event: LambdaFunctionURLEvent): string {
+  const raw = event.body ?? '';
+  return event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
 }

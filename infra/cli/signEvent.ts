@@ -1,16 +1,17 @@
 // `npm run sign-event -- <event.json>`: prints the event signed for now with the local key (RETELL_API_KEY, else the
-// demo key), so a saved event passes the 5-minute check again. A signature that never matched stays bad.
+// demo key), so a saved or edited event passes the signature check again.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { DEMO_API_KEY, localApiKey } from '../local/demo';
 import { argumentsOrExit, type Parsed } from './arguments';
-import { EventFileError, readFunctionUrlEvent, resignEvent } from './eventFiles';
+import { EventFileError, readFunctionUrlEvent, resignEvent, signatureState } from './eventFiles';
 
 const USAGE = 'usage: npm run -s sign-event -- <event.json>';
 const HELP = `${USAGE}
 
-Prints the event signed for now with RETELL_API_KEY, else the demo key. The file must be a Function URL event whose
+Prints the event signed for now with RETELL_API_KEY, else the demo key, over its body as it is (edited or not; a
+signature that did not match the body is replaced, and stderr says so). The file must be a Function URL event whose
 body is a Retell inbound webhook, as in infra/events/ (a scheduled event has no signature).`;
 
 /** The event file's path, or a message that says what is wrong with the arguments. */
@@ -46,12 +47,13 @@ async function main(): Promise<void> {
     return;
   }
   const apiKey = localApiKey();
-  const signed = await resignEvent(event, {
-    apiKey,
-    signedWith: [DEMO_API_KEY, apiKey],
-    now: Date.now(),
-    signUnsigned: true,
-  });
+  if ((await signatureState(event, [DEMO_API_KEY, apiKey])) === 'bad') {
+    process.stderr.write(
+      `${parsed.path}: its signature did not match its body (edited since, or a deliberately bad example): ` +
+        'signed again over the body as it is\n',
+    );
+  }
+  const signed = await resignEvent(event, { apiKey, signedWith: [], now: Date.now(), signAlways: true });
   process.stdout.write(`${JSON.stringify(signed, null, 2)}\n`);
 }
 

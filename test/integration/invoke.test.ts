@@ -224,6 +224,28 @@ describe('the CLIs', () => {
     90_000,
   );
 
+  it('sign-event signs an edited event over its new body, saying the old signature did not match', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'retell-router-sign-event-'));
+    try {
+      // A saved event whose body was edited after it was signed: its old signature no longer matches.
+      const event = await readFunctionUrlEvent(eventPath('routed-call.json'));
+      const edited = { ...event, body: (event.body as string).replace('+14155550100', '+14155550111') };
+      expect(edited.body).not.toBe(event.body);
+      const path = join(dir, 'edited.json');
+      writeFileSync(path, JSON.stringify(edited));
+      const { code, stdout, stderr } = await run('signEvent', [path]);
+      expect(code).toBe(0);
+      expect(stderr).toContain('its signature did not match its body');
+      const signed = JSON.parse(stdout) as typeof event;
+      expect(signed.body).toBe(edited.body);
+      const header = signed.headers['x-retell-signature'] as string;
+      const timestamp = Number(/^v=(\d+),/.exec(header)?.[1]);
+      expect(await symmetric.verify(signed.body as string, DEMO_API_KEY, header, { timestamp })).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
   it('invoke --out writes the answer alone to the file, and nothing to stdout', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'retell-router-invoke-out-'));
     try {
