@@ -119,7 +119,9 @@ export async function runPolicy(argv: readonly string[], io: PolicyIo): Promise<
     }
     if (error instanceof LocalStoreError || error instanceof PolicyTableError) {
       const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-      io.stderr(`${error.message}${cause}\n`);
+      // Scripts read --json's stdout: a failure is JSON there too, as a refusal is.
+      if (json) io.stdout(`${JSON.stringify({ error: 'failed', message: `${error.message}${cause}` })}\n`);
+      else io.stderr(`${error.message}${cause}\n`);
       return EXIT_REFUSED;
     }
     throw error;

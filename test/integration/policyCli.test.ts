@@ -537,6 +537,15 @@ describe('npm run policy, its arguments and its targets', () => {
     const missing = await policy(['list'], { extraEnv: { ...extraEnv, POLICY_TABLE_NAME: 'no-such-table' } });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^Scan of no-such-table failed: /);
+    // With --json, a script reading stdout is told too, as for a refusal.
+    const missingJson = await policy(['list', '--json'], {
+      extraEnv: { ...extraEnv, POLICY_TABLE_NAME: 'no-such-table' },
+    });
+    expect(missingJson.code).toBe(1);
+    expect(JSON.parse(missingJson.stdout)).toEqual({
+      error: 'failed',
+      message: expect.stringMatching(/^Scan of no-such-table failed: /),
+    });
   });
 
   it('keeps what it wrote for the next command, and for the next start of the store', async () => {
