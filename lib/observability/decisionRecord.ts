@@ -115,7 +115,8 @@ export class DecisionRecorder {
       line += `,"agent_id":${JSON.stringify(agent.agentId)}`;
       const version = agent.agentVersion;
       if (version !== undefined) {
-        line += `,"agent_version":${typeof version === 'number' ? number(version) : JSON.stringify(version)}`;
+        // JSON.stringify writes a number as number() does: a version is a number or a tag.
+        line += `,"agent_version":${JSON.stringify(version)}`;
       }
     }
     if (facts.assignment !== undefined) line += `,"assignment":"${facts.assignment}"`;

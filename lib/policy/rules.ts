@@ -112,7 +112,7 @@ export function routeContact(
       random,
       assignment,
     );
-    if (verdict !== undefined) Object.assign(routing.decision, country);
+    Object.assign(routing.decision, country);
   } else {
     const pinned = fromNumber === undefined ? undefined : applying.pinned.get(fromNumber);
     const experiment = applying.experiment;
@@ -141,10 +141,10 @@ export function routeContact(
       }
     }
   }
-  routing.rule ??= routing.decision?.rule;
+  if (routing.decision !== undefined) routing.rule = routing.decision.rule;
   if (routing.decision?.action !== 'reject' && applying.variables !== undefined) {
-    // The country list already told the caller's country when there is one.
-    const country = verdict === undefined ? (callerCountry(fromNumber) ?? '') : (verdict.callerCountry ?? '');
+    // The country list already told the caller's country when there is one (never null: it allowed the caller).
+    const country = verdict?.callerCountry ?? callerCountry(fromNumber) ?? '';
     routing.dynamicVariables = dynamicVariables(routing, country);
   }
   return routing;

@@ -369,3 +369,65 @@ describe('parseSettings: RETELL_BASE_URL and ALLOWED_SOURCE_IPS edges', () => {
     );
   });
 });
+
+describe('parseSettings: POLICY_TABLE_NAME', () => {
+  const reason = 'must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)';
+
+  it('turns policies off when unset or blank', () => {
+    expect(parseSettings(BASE).policyTableName).toBeUndefined();
+    expect(parseSettings({ ...BASE, POLICY_TABLE_NAME: '  ' }).policyTableName).toBeUndefined();
+  });
+
+  it.each([
+    ['retell-router-policies', 'retell-router-policies'],
+    [' Policies_v2.prod \n', 'Policies_v2.prod'],
+    ['abc', 'abc'],
+    ['p'.repeat(255), 'p'.repeat(255)],
+  ])('reads the table name %j as %j', (value, name) => {
+    expect(parseSettings({ ...BASE, POLICY_TABLE_NAME: value }).policyTableName).toBe(name);
+  });
+
+  it.each([
+    ['too short', 'ab'],
+    ['too long', 'p'.repeat(256)],
+    ['a space inside', 'retell policies'],
+    ['a character DynamoDB refuses', 'retell/policies'],
+    ['a refused character first', '#policies'],
+    ['a refused character last', 'policies#'],
+  ])('refuses a table name with %s, naming the variable', (_name, value) => {
+    expect(failure({ ...BASE, POLICY_TABLE_NAME: value }).message).toBe(
+      `invalid environment: POLICY_TABLE_NAME: ${reason}`,
+    );
+  });
+});
+
+describe('parseSettings: the values it trims', () => {
+  it('trims the secret ARN and the cache table name', () => {
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:retell-abc123';
+    const settings = parseSettings({ CACHE_TABLE_NAME: ' tbl\n', RETELL_API_KEY_SECRET_ARN: `\t${arn} ` });
+    expect(settings.apiKey).toEqual({ kind: 'secret', secretArn: arn });
+    expect(settings.cacheTableName).toBe('tbl');
+  });
+});
+
+describe('parseSettings: errors when the key is in Secrets Manager', () => {
+  const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:retell-abc123';
+
+  it('leaves the message as written: there is no key to cut out', () => {
+    expect(failure({ RETELL_API_KEY_SECRET_ARN: arn }).message).toBe(
+      'invalid environment: CACHE_TABLE_NAME: Invalid input: expected string, received undefined',
+    );
+  });
+
+  it('keeps the allowlist error itself as the cause, with the stack of the parser that refused', () => {
+    const error = failure({
+      CACHE_TABLE_NAME: 'tbl',
+      RETELL_API_KEY_SECRET_ARN: arn,
+      ALLOWED_SOURCE_IPS: 'example.com',
+    });
+    expect(error.message).toBe(
+      'invalid environment: ALLOWED_SOURCE_IPS: "example.com" is not an IP address or CIDR range',
+    );
+    expect((error.cause as Error).stack).toContain('parseSourceAllowlist');
+  });
+});

@@ -194,6 +194,27 @@ describe('DecisionRecorder', () => {
     expect(emfProblems(record)).toEqual([]);
   });
 
+  it.each([Number.NaN, Number.POSITIVE_INFINITY])('writes a config age of %s as null, keeping the line JSON', (age) => {
+    const [, routed] = CASES[0] as [string, DecisionFacts];
+    const { lines, record } = written({ ...routed, configAgeMs: age });
+    expect(lines[0]).toContain(',"config_age_ms":null,');
+    expect(record).toHaveProperty('config_age_ms', null);
+  });
+
+  it.each([
+    [0, 'number'],
+    [12, 'number'],
+    ['prod', 'string'],
+    ['7', 'string'],
+    ['say "hi"', 'string'],
+  ])('writes the agent version %j as a JSON %s', (version, type) => {
+    const [, routed] = CASES[0] as [string, DecisionFacts];
+    const { record } = written({ ...routed, agent: { agentId: 'agent_a', agentVersion: version } });
+    // A version is a number or a tag, and the line keeps it as it came: 7 and "7" stay apart.
+    expect(record.agent_version).toBe(version);
+    expect(typeof record.agent_version).toBe(type);
+  });
+
   it('leaves the caller’s number out at info and writes it at debug', () => {
     const [, routed] = CASES[0] as [string, DecisionFacts];
     const info = written(routed);

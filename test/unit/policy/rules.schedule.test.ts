@@ -5,9 +5,10 @@ import { type CompiledPolicy, compilePolicy } from '../../../lib/policy/compiled
 import { parsePolicy } from '../../../lib/policy/policyDocument';
 import { routeContact } from '../../../lib/policy/rules';
 import { evaluateSchedule } from '../../../lib/policy/schedule';
-import type { Assignment } from '../../../lib/routing/decide';
+import { type Assignment, stickyKey } from '../../../lib/routing/decide';
 import { compileRoutingPlan } from '../../../lib/routing/plan';
 import { createRandomSource, type RandomSource } from '../../../lib/routing/random';
+import { chooseRendezvous } from '../../../lib/routing/rendezvous';
 import { phoneNumber } from '../routing/helpers';
 
 const NUMBER = '+14155550100';
@@ -100,6 +101,54 @@ describe('routeContact with a schedule', () => {
     // Open again, the same caller is pinned.
     const open = routeContact(plan, compiled, 'call_inbound', VIP, MONDAY_OPEN, noDraw, RANDOM);
     expect(open.decision).toMatchObject({ rule: 'pinned', agent: { agentId: 'agent_vip' } });
+  });
+
+  it('sends no dynamic variables with an after-hours reject, and sends them with an after-hours passthrough', () => {
+    const variables = { static: { brand: 'Acme' }, router: true };
+    const at = (action: string) =>
+      routeContact(
+        plan,
+        policy({ after_hours: { action }, dynamic_variables: variables }),
+        'call_inbound',
+        CALLER,
+        MONDAY_CLOSED,
+        noDraw,
+        RANDOM,
+      );
+    expect(at('reject')).toMatchObject({ decision: { action: 'reject' }, dynamicVariables: undefined });
+    expect(JSON.parse(at('passthrough').dynamicVariables as string)).toStrictEqual({
+      brand: 'Acme',
+      caller_country: 'US',
+      business_hours: 'closed',
+      routing_rule: 'after_hours',
+    });
+  });
+
+  it('gives a sticky caller the after-hours agent of their key (salt, kind, number called, caller), config or not', () => {
+    const compiled = policy({
+      after_hours: {
+        action: 'agents',
+        agents: [
+          { agent_id: 'agent_night_a', weight: 1 },
+          { agent_id: 'agent_night_b', weight: 1 },
+        ],
+      },
+    });
+    if (compiled.afterHours.action !== 'agents') throw new Error('expected after-hours agents');
+    const sticky: Assignment = { mode: 'sticky', salt: 'nights' };
+    const callers = Array.from({ length: 40 }, (_, i) => `+1212555${String(i).padStart(4, '0')}`);
+    const agents = new Set<string>();
+    for (const from of callers) {
+      const key = stickyKey('nights', 'call_inbound', NUMBER, from);
+      const expected = chooseRendezvous(compiled.afterHours.rendezvous, key);
+      for (const config of [plan, undefined]) {
+        const routing = routeContact(config, compiled, 'call_inbound', from, MONDAY_CLOSED, noDraw, sticky);
+        expect(routing.decision).toMatchObject({ action: 'override', agent: expected, assignment: 'sticky' });
+      }
+      agents.add(expected?.agentId as string);
+    }
+    // Both agents take callers, so a key made of other parts would send some of these callers elsewhere.
+    expect(agents).toStrictEqual(new Set(['agent_night_a', 'agent_night_b']));
   });
 
   it('still rejects a blocked caller and a caller from another country while closed', () => {

@@ -117,11 +117,37 @@ describe('routeContact: the country list comes after blocked callers and before 
     });
   });
 
+  it('records the country list as the rule that decided, and stops there', () => {
+    const compiled = policy({ dynamic_variables: { router: true } });
+    expect(route(usOnly, compiled, LONDON)).toStrictEqual({
+      decision: { action: 'reject', reason: 'country_not_allowed', rule: 'allowed_countries', callerCountry: 'GB' },
+      rule: 'allowed_countries',
+      policy: compiled,
+      businessHours: undefined,
+      experiment: undefined,
+      dynamicVariables: undefined,
+    });
+  });
+
   it("keeps the caller's country on a decision taken under a country list", () => {
     expect(route(usOnly, policy({}), SAN_FRANCISCO, draws(0)).decision).toMatchObject({
       action: 'override',
       callerCountry: 'US',
       rule: 'weighted',
+    });
+  });
+});
+
+describe('routeContact: a policy without a schedule', () => {
+  it('is always open, and says nothing of business hours on the decision line', () => {
+    const compiled = policy({});
+    expect(route(plan, compiled, SAN_FRANCISCO, draws(0.9))).toStrictEqual({
+      decision: { action: 'override', agent: { agentId: 'agent_b' }, assignment: 'random', rule: 'weighted' },
+      rule: 'weighted',
+      policy: compiled,
+      businessHours: undefined,
+      experiment: undefined,
+      dynamicVariables: undefined,
     });
   });
 });
@@ -255,6 +281,18 @@ describe('routeContact: dynamic variables', () => {
       });
     },
   );
+
+  it('sends them with no config at hand, telling the country from the number alone', () => {
+    const compiled = policy({ dynamic_variables: { static: { brand: 'Acme' }, router: true } });
+    const routing = route(undefined, compiled, TORONTO);
+    expect(routing.decision).toBeUndefined();
+    expect(JSON.parse(routing.dynamicVariables as string)).toStrictEqual({
+      brand: 'Acme',
+      caller_country: 'CA',
+      business_hours: 'open',
+      routing_rule: 'weighted',
+    });
+  });
 
   it('sends them on a passthrough too, and never on a reject', () => {
     const noAgents = compileRoutingPlan(phoneNumber({}));
