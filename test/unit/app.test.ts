@@ -1,10 +1,10 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCacheTable, type LocalDynamo, startLocalDynamo } from '../../infra/local/localDynamo';
 import { type RetellStandIn, startRetellStandIn } from '../../infra/local/retellStandIn';
-import { createExplainingApp } from '../../lib/app';
+import { createApp, createExplainingApp } from '../../lib/app';
 import { createLogger } from '../../lib/logger';
 import { hangingEndpoint } from '../support/deadPeers';
 import { FIXTURES, type LogRecord, startHarness } from '../support/harness';
@@ -95,6 +95,22 @@ describe('createApp: one clock, one table client, one Secrets Manager client, as
       expect(hanging.connections()).toBeGreaterThan(0);
     } finally {
       await harness.close();
+      await hanging.close();
+    }
+  });
+});
+
+describe('createApp without a table client given', () => {
+  it("opens the table's connection during the cold start, before any request asks for it", async () => {
+    const hanging = await hangingEndpoint();
+    const saved = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = hanging.endpoint;
+    try {
+      await createApp({ RETELL_API_KEY: TEST_API_KEY, CACHE_TABLE_NAME: TABLE }, { logger: createLogger('error') });
+      await vi.waitFor(() => expect(hanging.connections()).toBe(1));
+    } finally {
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+      else process.env.AWS_ENDPOINT_URL_DYNAMODB = saved;
       await hanging.close();
     }
   });
