@@ -2,15 +2,18 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createCacheTable, type LocalDynamo, startLocalDynamo } from '../../infra/local/localDynamo';
+import { createCacheTable, createPolicyTable, type LocalDynamo, startLocalDynamo } from '../../infra/local/localDynamo';
 import { type RetellStandIn, startRetellStandIn } from '../../infra/local/retellStandIn';
 import { createApp, createExplainingApp } from '../../lib/app';
+import { PolicyTable } from '../../lib/config/policyTable';
 import { createLogger } from '../../lib/logger';
+import { parsePolicy } from '../../lib/policy/policyDocument';
 import { hangingEndpoint } from '../support/deadPeers';
 import { FIXTURES, type LogRecord, startHarness } from '../support/harness';
 import { sign, TEST_API_KEY } from '../support/signing';
 
 const TABLE = 'retell-router-app-test';
+const POLICIES = 'retell-router-app-test-policies';
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:retell-router/api-key-AbCdEf';
 const OLD_KEY = 'key_before_rotation_0123456789';
 const US_ONLY = '+14155550101'; // one call agent, agent_us_sales
@@ -84,6 +87,31 @@ describe('createApp: one clock, one table client, one Secrets Manager client, as
     now += 600_000;
     expect((await send(OLD_KEY)).statusCode).toBe(401);
     expect((await send(TEST_API_KEY)).statusCode).toBe(200);
+  });
+
+  it('keeps a policy in memory for MEMORY_CACHE_SECONDS on the given clock', async () => {
+    await createPolicyTable(dynamo.endpoint, POLICIES);
+    let now = Date.now() + DAY_MS;
+    const app = await createExplainingApp(
+      {
+        RETELL_API_KEY: TEST_API_KEY,
+        RETELL_BASE_URL: retell.baseUrl,
+        CACHE_TABLE_NAME: TABLE,
+        POLICY_TABLE_NAME: POLICIES,
+        MEMORY_CACHE_SECONDS: '30',
+      },
+      { dynamodb, clock: () => now, logger: createLogger('error') },
+    );
+    const policyOf = async () => (await app.explain('call_inbound', US_ONLY, US_CALLER)).policyLookup.status;
+    expect(await policyOf()).toBe('none');
+    const parsed = parsePolicy({ phone_number: US_ONLY, version: 1, blocked_callers: ['+1900*'] });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    await new PolicyTable(dynamodb, POLICIES).put(parsed.policy, now);
+
+    now += 10_000;
+    expect(await policyOf()).toBe('none');
+    now += 30_000;
+    expect(await policyOf()).toBe('found');
   });
 
   it('gives the table a quarter of the response budget, so a hanging table still leaves Retell time to answer', async () => {
