@@ -105,7 +105,7 @@ export function createContactExplainer(options: ContactExplainerOptions): Contac
         ? undefined
         : explainRouting(plan, kind, fromNumber, () => 0, routing.policy?.experiment?.assignment ?? assignment);
     const decision = routing.decision;
-    const experiment = decision?.action === 'override' ? routing.experiment : undefined;
+    const experiment = routing.experiment;
     const response = inboundResponse(kind, decision, {
       dynamicVariables: routing.dynamicVariables,
       metadata: experiment === undefined ? undefined : experimentMetadata(experiment, EXPLAIN_REQUEST_ID),

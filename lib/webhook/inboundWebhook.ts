@@ -123,7 +123,8 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
       routing = undefined;
     }
     const decision = routing?.decision;
-    const experiment = decision?.action === 'override' ? routing?.experiment : undefined;
+    // Only an override carries one: routeContact sets the experiment only when it assigned the agent.
+    const experiment = routing?.experiment;
     const response = inboundResponse(kind, decision, {
       dynamicVariables: routing?.dynamicVariables,
       metadata: experiment === undefined ? undefined : experimentMetadata(experiment, context.requestId),

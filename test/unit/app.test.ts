@@ -1,16 +1,19 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCacheTable, type LocalDynamo, startLocalDynamo } from '../../infra/local/localDynamo';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createCacheTable, createPolicyTable, type LocalDynamo, startLocalDynamo } from '../../infra/local/localDynamo';
 import { type RetellStandIn, startRetellStandIn } from '../../infra/local/retellStandIn';
-import { createExplainingApp } from '../../lib/app';
+import { createApp, createExplainingApp } from '../../lib/app';
+import { PolicyTable } from '../../lib/config/policyTable';
 import { createLogger } from '../../lib/logger';
+import { parsePolicy } from '../../lib/policy/policyDocument';
 import { hangingEndpoint } from '../support/deadPeers';
 import { FIXTURES, type LogRecord, startHarness } from '../support/harness';
 import { sign, TEST_API_KEY } from '../support/signing';
 
 const TABLE = 'retell-router-app-test';
+const POLICIES = 'retell-router-app-test-policies';
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:retell-router/api-key-AbCdEf';
 const OLD_KEY = 'key_before_rotation_0123456789';
 const US_ONLY = '+14155550101'; // one call agent, agent_us_sales
@@ -86,6 +89,31 @@ describe('createApp: one clock, one table client, one Secrets Manager client, as
     expect((await send(TEST_API_KEY)).statusCode).toBe(200);
   });
 
+  it('keeps a policy in memory for MEMORY_CACHE_SECONDS on the given clock', async () => {
+    await createPolicyTable(dynamo.endpoint, POLICIES);
+    let now = Date.now() + DAY_MS;
+    const app = await createExplainingApp(
+      {
+        RETELL_API_KEY: TEST_API_KEY,
+        RETELL_BASE_URL: retell.baseUrl,
+        CACHE_TABLE_NAME: TABLE,
+        POLICY_TABLE_NAME: POLICIES,
+        MEMORY_CACHE_SECONDS: '30',
+      },
+      { dynamodb, clock: () => now, logger: createLogger('error') },
+    );
+    const policyOf = async () => (await app.explain('call_inbound', US_ONLY, US_CALLER)).policyLookup.status;
+    expect(await policyOf()).toBe('none');
+    const parsed = parsePolicy({ phone_number: US_ONLY, version: 1, blocked_callers: ['+1900*'] });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    await new PolicyTable(dynamodb, POLICIES).put(parsed.policy, now);
+
+    now += 10_000;
+    expect(await policyOf()).toBe('none');
+    now += 30_000;
+    expect(await policyOf()).toBe('found');
+  });
+
   it('gives the table a quarter of the response budget, so a hanging table still leaves Retell time to answer', async () => {
     const hanging = await hangingEndpoint();
     const harness = await startHarness({ dynamoEndpoint: hanging.endpoint, env: { RESPONSE_BUDGET_MS: '2000' } });
@@ -95,6 +123,22 @@ describe('createApp: one clock, one table client, one Secrets Manager client, as
       expect(hanging.connections()).toBeGreaterThan(0);
     } finally {
       await harness.close();
+      await hanging.close();
+    }
+  });
+});
+
+describe('createApp without a table client given', () => {
+  it("opens the table's connection during the cold start, before any request asks for it", async () => {
+    const hanging = await hangingEndpoint();
+    const saved = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = hanging.endpoint;
+    try {
+      await createApp({ RETELL_API_KEY: TEST_API_KEY, CACHE_TABLE_NAME: TABLE }, { logger: createLogger('error') });
+      await vi.waitFor(() => expect(hanging.connections()).toBe(1));
+    } finally {
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+      else process.env.AWS_ENDPOINT_URL_DYNAMODB = saved;
       await hanging.close();
     }
   });

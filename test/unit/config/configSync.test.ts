@@ -88,6 +88,7 @@ describe('ConfigSync', () => {
     const outcome = await sync(lister).run(new Deadline(NOW + 10_000, () => NOW));
     expect(lister.keys).toEqual([undefined, 'k1']);
     expect(outcome).toMatchObject({ ok: true, written: 2, removed: 1, pages: 2 });
+    expect(outcome).not.toHaveProperty('error');
     expect(ddbMock).toHaveReceivedCommandWith(DeleteItemCommand, { Key: { phone_number: { S: '+14155550109' } } });
   });
 
@@ -117,8 +118,30 @@ describe('ConfigSync', () => {
     const lister = scripted([{ items: [config(0)], has_more: true }]);
     const outcome = await sync(lister).run(new Deadline(NOW + 10_000, () => NOW));
     expect(outcome.ok).toBe(false);
-    expect(outcome.error?.message).toBe('page 1 says has_more but gives no pagination_key');
+    expect(outcome.error).toMatchObject({
+      name: 'ConfigSyncError',
+      message: 'page 1 says has_more but gives no pagination_key',
+    });
     expect(ddbMock).not.toHaveReceivedCommand(DeleteItemCommand);
+  });
+
+  it('fails, removing nothing, when a page says has_more with a null pagination_key', async () => {
+    const lister = scripted([{ items: [config(0)], has_more: true, pagination_key: null }]);
+    const outcome = await sync(lister).run(deadline());
+    expect(outcome).toMatchObject({ ok: false, pages: 1, removed: 0 });
+    expect(outcome.error?.message).toBe('page 1 says has_more but gives no pagination_key');
+    expect(lister.keys).toEqual([undefined]);
+    expect(ddbMock).not.toHaveReceivedCommand(DeleteItemCommand);
+  });
+
+  it('stops at the page that says has_more false, even when it gives a pagination_key', async () => {
+    const lister = scripted([
+      { items: [config(0)], has_more: false, pagination_key: 'k1' },
+      { items: [config(1)], has_more: false },
+    ]);
+    const outcome = await sync(lister).run(deadline());
+    expect(outcome).toMatchObject({ ok: true, pages: 1, written: 1 });
+    expect(lister.keys).toEqual([undefined]);
   });
 
   it('asks Retell nothing and changes nothing once its deadline has passed', async () => {
@@ -260,6 +283,28 @@ describe('ConfigSync', () => {
     expect(outcome.error?.message).toBe('a table update failed');
     expect(outcome.error?.cause).toMatchObject({ message: 'PutItem +14155550100 failed' });
     expect(ddbMock).not.toHaveReceivedCommand(DeleteItemCommand);
+  });
+
+  it('keeps a number a webhook wrote while the listing ran: it removes only items fetched before the run began', async () => {
+    let now = NOW;
+    const lister: PhoneNumberLister = {
+      async listPage() {
+        now = NOW + 5_000; // the page arrives five seconds after the run began
+        return { items: [config(0)], has_more: false };
+      },
+    };
+    await sync(lister, [], () => now).run(new Deadline(NOW + 60_000, () => now));
+    expect(ddbMock).toHaveReceivedCommandWith(DeleteItemCommand, {
+      Key: { phone_number: { S: '+14155550109' } },
+      ExpressionAttributeValues: { ':before': { N: String(NOW) } },
+    });
+  });
+
+  it('names the first table update that failed when several do', async () => {
+    ddbMock.on(PutItemCommand).rejectsOnce(new Error('first')).rejects(new Error('second'));
+    const outcome = await sync(scripted([{ items: [config(0), config(1)], has_more: false }])).run(deadline());
+    expect(outcome).toMatchObject({ ok: false, written: 0 });
+    expect(outcome.error?.cause).toMatchObject({ message: 'PutItem +14155550100 failed', cause: { message: 'first' } });
   });
 
   it('stops at its deadline between table updates, saying how many are left, and reports its duration', async () => {

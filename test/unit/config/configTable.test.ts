@@ -111,6 +111,7 @@ describe('ConfigTable.put', () => {
 
     expect(error).toBeInstanceOf(ItemTooLargeError);
     expect(error).toBeInstanceOf(ConfigTableError);
+    expect((error as Error).name).toBe('ItemTooLargeError');
     expect((error as Error).message).toBe(
       `item ${NUMBER} would be ${MAX_ITEM_BYTES + 1} bytes, over DynamoDB's ${MAX_ITEM_BYTES}-byte item limit`,
     );
@@ -319,11 +320,18 @@ describe('itemSize', () => {
     ['-12.5', 3],
     ['1790086701', 6],
     ['1.5E+10', 2],
+    ['1.5e10', 2],
+    ['10000', 2],
+    ['0', 2],
   ])('counts the number %s as DynamoDB does, by its significant digits', (number, bytes) => {
     expect(itemSize({ n: { N: number } })).toBe('n'.length + bytes);
   });
 
   it('counts names and strings by their UTF-8 bytes', () => {
     expect(itemSize({ é: { S: 'ab€' } })).toBe(2 + 5);
+  });
+
+  it('counts only the name of an attribute that is neither a string nor a number, which this table never writes', () => {
+    expect(itemSize({ flag: { BOOL: true }, n: { N: '1' } })).toBe('flag'.length + 'n'.length + 2);
   });
 });

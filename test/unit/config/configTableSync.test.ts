@@ -9,6 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigTable, ConfigTableError } from '../../../lib/config/configTable';
+import { SYNC_LEASE_KEY } from '../../../lib/config/syncLease';
 import { rejection } from '../../support/thrown';
 
 const TABLE = 'config-table';
@@ -55,6 +56,14 @@ describe('ConfigTable.summaries', () => {
     expect(ddbMock).toHaveReceivedNthCommandWith(ScanCommand, 2, {
       ExclusiveStartKey: { phone_number: { S: '+14155550101' } },
     });
+    // The first page starts at the beginning of the table.
+    expect(ddbMock.commandCalls(ScanCommand)[0]?.args[0].input).not.toHaveProperty('ExclusiveStartKey');
+  });
+
+  it("passes by the table's own items, whose keys begin with #, so the sync never removes them", async () => {
+    ddbMock.on(ScanCommand).resolves({ Items: [{ phone_number: { S: SYNC_LEASE_KEY } }, item(0)] });
+    const summaries = await table.summaries(signal());
+    expect(summaries.map((summary) => summary.phoneNumber)).toEqual(['+14155550100']);
   });
 
   it('gives NaN for a timestamp an item lacks, so the sync rewrites it', async () => {

@@ -106,6 +106,19 @@ describe('createConfigSyncHandler', () => {
     });
   });
 
+  it('builds its own table client when given none', async () => {
+    const handler = createConfigSyncHandler({
+      env: ENV,
+      emit: () => {},
+      overrides: { lister: onePage, clock: () => NOW, logger: createLogger('error') },
+    });
+    expect(await handler({}, lambdaContext(60_000))).toMatchObject({ ok: true, written: 1 });
+    expect(ddbMock).toHaveReceivedCommandWith(PutItemCommand, {
+      TableName: 'cache',
+      Item: expect.objectContaining({ phone_number: { S: '+14155550100' } }),
+    });
+  });
+
   it('writes each config as fetched at the time of its clock', async () => {
     const { handler } = setUp(ENV, { lister: onePage });
     await handler({}, lambdaContext(60_000));

@@ -1,8 +1,15 @@
 // app.explain (npm run explain's core): the webhook's lookup and decision for one contact, with the workings kept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConfigLookup, ConfigStore } from '../../../lib/config/configStore';
+import type { PolicyLookup, PolicyStore } from '../../../lib/config/policyStore';
 import { PolicyTable } from '../../../lib/config/policyTable';
+import { createLogger } from '../../../lib/logger';
+import { type CompiledPolicy, compilePolicy } from '../../../lib/policy/compiledPolicy';
 import { parsePolicy } from '../../../lib/policy/policyDocument';
-import { EXPLAIN_REQUEST_ID } from '../../../lib/webhook/inboundExplanation';
+import type { Assignment } from '../../../lib/routing/decide';
+import { compileRoutingPlan } from '../../../lib/routing/plan';
+import { createRandomSource, type RandomSource } from '../../../lib/routing/random';
+import { createContactExplainer, EXPLAIN_REQUEST_ID } from '../../../lib/webhook/inboundExplanation';
 import { type Harness, POLICY_TABLE_NAME, startHarness } from '../../support/harness';
 
 const US_ONLY = '+14155550101'; // one call agent, US callers only
@@ -210,6 +217,8 @@ describe('app.explain with routing policies', () => {
       assignment: 'sticky',
       router_request_id: EXPLAIN_REQUEST_ID,
     });
+    // No request was made: the id says the answer was explained, never blank like a missing one.
+    expect(answer.metadata.router_request_id).toBe('explain');
     expect(explained.routing?.assignedAgent).toEqual({
       agentId: answer.override_agent_id,
       agentVersion: expect.anything(),
@@ -220,5 +229,113 @@ describe('app.explain with routing policies', () => {
     const explained = await harness.app.explain('chat_inbound', FRONT_DESK, '+19005550100');
     expect(explained).toMatchObject({ routingRule: 'blocked_caller', reason: 'blocked_caller', outcome: 'reject' });
     expect(explained.body).toBe('{"chat_inbound":{"reject":true}}');
+  });
+});
+
+describe('createContactExplainer on stand-in stores', () => {
+  const NUMBER = '+14155550100';
+  const AT = Date.parse('2026-12-07T18:00:00Z'); // Monday 10:00 in Los Angeles
+  const PLAN = compileRoutingPlan({
+    phone_number: NUMBER,
+    phone_number_type: 'custom',
+    last_modification_timestamp: 1,
+    inbound_agents: [
+      { agent_id: 'agent_a', weight: 0.5 },
+      { agent_id: 'agent_b', weight: 0.5 },
+    ],
+  });
+  const FOUND: ConfigLookup = { status: 'found', plan: PLAN, source: 'dynamodb', fetchedAt: AT - 2_000 };
+  const UNKNOWN_LOOKUP: ConfigLookup = { status: 'unknown', source: 'retell', fetchedAt: AT };
+
+  function compiled(fields: Record<string, unknown>): CompiledPolicy {
+    const parsed = parsePolicy({ phone_number: NUMBER, version: 2, ...fields });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    return compilePolicy(parsed.policy);
+  }
+  const found = (policy: CompiledPolicy): PolicyLookup => ({
+    status: 'found',
+    policy,
+    source: 'memory',
+    malformed: false,
+  });
+
+  function explainer(
+    config: ConfigLookup,
+    policy: PolicyLookup | undefined,
+    assignment: Assignment,
+    random: RandomSource = createRandomSource(5),
+  ) {
+    return createContactExplainer({
+      configStore: { get: async () => config } as Pick<ConfigStore, 'get'> as ConfigStore,
+      policyStore:
+        policy === undefined ? undefined : ({ get: async () => policy } as Pick<PolicyStore, 'get'> as PolicyStore),
+      random,
+      assignment,
+      logger: createLogger('error'),
+      responseBudgetMs: 2_000,
+      clock: () => AT,
+    });
+  }
+  const RANDOM: Assignment = { mode: 'random', salt: '' };
+  const STICKY: Assignment = { mode: 'sticky', salt: 's' };
+
+  it('explains a random draw: the routing replays the answer, and no agent is the caller’s on every call', async () => {
+    // A draw in the second half of the list: agent_b, which a replay drawing again from the start would not give.
+    const explained = await explainer(FOUND, undefined, RANDOM, () => 0.75)('call_inbound', NUMBER, NEW_YORK);
+    expect(explained.body).toBe('{"call_inbound":{"override_agent_id":"agent_b"}}');
+    expect(explained.configAgeMs).toBe(2_000);
+    expect(explained.routing).toMatchObject({
+      callerAssignment: 'random',
+      assignedAgent: undefined,
+      decision: { action: 'override', agent: { agentId: 'agent_b' }, assignment: 'random' },
+    });
+  });
+
+  it('keeps AGENT_ASSIGNMENT for a number whose policy has no experiment', async () => {
+    const policy = compiled({ blocked_callers: ['+1900*'] });
+    const explained = await explainer(FOUND, found(policy), STICKY)('call_inbound', NUMBER, NEW_YORK);
+    const agentId = JSON.parse(explained.body).call_inbound.override_agent_id;
+    expect(explained).toMatchObject({ policy: { version: 2 }, routingRule: 'weighted' });
+    expect(explained.routing).toMatchObject({ callerAssignment: 'sticky', assignedAgent: { agentId } });
+  });
+
+  it('explains a sticky assignment: the agent this caller gets on every call is the one answered', async () => {
+    const explained = await explainer(FOUND, undefined, STICKY)('call_inbound', NUMBER, NEW_YORK);
+    const agentId = JSON.parse(explained.body).call_inbound.override_agent_id;
+    expect(explained.routing).toMatchObject({ callerAssignment: 'sticky', assignedAgent: { agentId } });
+  });
+
+  it("explains an experiment's list by the experiment's own assignment, not AGENT_ASSIGNMENT", async () => {
+    const policy = compiled({ experiment: { name: 'sticky-test', assignment: 'sticky' } });
+    const explained = await explainer(FOUND, found(policy), RANDOM)('call_inbound', NUMBER, NEW_YORK);
+    const agentId = JSON.parse(explained.body).call_inbound.override_agent_id;
+    expect(explained).toMatchObject({ routingRule: 'experiment', experiment: { arm: agentId, assignment: 'sticky' } });
+    expect(explained.routing).toMatchObject({ callerAssignment: 'sticky', assignedAgent: { agentId } });
+  });
+
+  it('explains a blocked caller on a number Retell does not know: the reject, and no routing to explain', async () => {
+    const policy = compiled({ blocked_callers: ['+1212*'] });
+    const explained = await explainer(UNKNOWN_LOOKUP, found(policy), RANDOM)('chat_inbound', NUMBER, NEW_YORK);
+    expect(explained).toMatchObject({
+      lookup: 'unknown',
+      outcome: 'reject',
+      reason: 'blocked_caller',
+      routingRule: 'blocked_caller',
+      body: '{"chat_inbound":{"reject":true}}',
+      policy: { version: 2 },
+      routing: undefined,
+      lastModified: undefined,
+    });
+  });
+
+  it('explains a number without a policy as routed by its config, keeping what the policy lookup found', async () => {
+    const none: PolicyLookup = { status: 'none', source: 'dynamodb', malformed: true };
+    const explained = await explainer(FOUND, none, RANDOM)('call_inbound', NUMBER, NEW_YORK);
+    expect(explained).toMatchObject({
+      policyLookup: none,
+      policy: undefined,
+      routingRule: 'weighted',
+      reason: 'routed',
+    });
   });
 });

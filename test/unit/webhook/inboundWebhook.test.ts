@@ -3,11 +3,15 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionUrlEvent } from '../../../infra/local/functionUrlEvent';
 import type { ConfigLookup, ConfigStore } from '../../../lib/config/configStore';
+import type { PolicyLookup, PolicyStore } from '../../../lib/config/policyStore';
+import type { Deadline } from '../../../lib/deadline';
 import { createLogger } from '../../../lib/logger';
 import { DecisionRecorder } from '../../../lib/observability/decisionRecord';
+import { type CompiledPolicy, compilePolicy } from '../../../lib/policy/compiledPolicy';
+import { parsePolicy } from '../../../lib/policy/policyDocument';
 import type { InboundKind } from '../../../lib/retell/schemas';
 import { compileRoutingPlan } from '../../../lib/routing/plan';
-import { createRandomSource } from '../../../lib/routing/random';
+import { createRandomSource, type RandomSource } from '../../../lib/routing/random';
 import type { HttpResponse } from '../../../lib/webhook/httpResponse';
 import { createInboundWebhook } from '../../../lib/webhook/inboundWebhook';
 import type { SignatureVerifier } from '../../../lib/webhook/signature';
@@ -654,5 +658,168 @@ describe('createInboundWebhook: the decision line says what the lookup found and
     ]);
     expect(logs[1]?.duration_ms).toBeGreaterThanOrEqual(0);
     expect(logs[1]?.duration_ms).toBeLessThanOrEqual(took);
+  });
+});
+
+describe('createInboundWebhook: with routing policies, the answer and the decision line carry what the policy did', () => {
+  // Monday 2026-12-07 18:00 UTC: 10:00 in Los Angeles, open by the weekly hours below; 02:00 the next day is closed.
+  const OPEN = Date.parse('2026-12-07T18:00:00Z');
+  const CLOSED = Date.parse('2026-12-08T02:00:00Z');
+  const CONTEXT = { requestId: 'req-policy', functionName: 'fn', coldStart: false };
+  const PLAN = compileRoutingPlan({
+    phone_number: FRONT_DESK,
+    phone_number_type: 'custom',
+    last_modification_timestamp: 1,
+    inbound_agents: [
+      { agent_id: 'agent_a', weight: 0.5 },
+      { agent_id: 'agent_b', weight: 0.5 },
+    ],
+  });
+  const FOUND: ConfigLookup = { status: 'found', plan: PLAN, source: 'memory', fetchedAt: OPEN };
+
+  function compiled(fields: Record<string, unknown>): CompiledPolicy {
+    const parsed = parsePolicy({ phone_number: FRONT_DESK, version: 4, ...fields });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    return compilePolicy(parsed.policy);
+  }
+  const SCHEDULED = compiled({
+    time_zone: 'America/Los_Angeles',
+    weekly_hours: { monday: [{ start: '09:00', end: '17:00' }] },
+    after_hours: { action: 'passthrough' },
+    experiment: { name: 'greeting-2026', assignment: 'random' },
+  });
+
+  interface Setup {
+    config?: ConfigLookup;
+    policy?: PolicyLookup | undefined;
+    now?: number;
+    random?: RandomSource;
+    headers?: Record<string, string>;
+    budgetMs?: number | undefined;
+  }
+
+  /** One request through a webhook on stand-in stores; what the stores were asked, the answer and the log lines. */
+  async function run({ config = FOUND, policy, now = OPEN, random = createRandomSource(1), headers, budgetMs }: Setup) {
+    const logs: LogRecord[] = [];
+    const deadlines: number[] = [];
+    const signatures: (string | undefined)[] = [];
+    const webhook = createInboundWebhook({
+      verifier: {
+        verify: (_signed, signature) => {
+          signatures.push(signature);
+          return undefined;
+        },
+      },
+      configStore: {
+        get: async (_number: string, deadline: Deadline) => {
+          deadlines.push(deadline.at);
+          return config;
+        },
+      } as Pick<ConfigStore, 'get'> as ConfigStore,
+      policyStore:
+        policy === undefined ? undefined : ({ get: async () => policy } as Pick<PolicyStore, 'get'> as PolicyStore),
+      random,
+      assignment: { mode: 'random', salt: 'test' },
+      logger: createLogger('info', (_level, line) => logs.push(JSON.parse(line))),
+      decisions: new DecisionRecorder('RetellRouter'),
+      responseBudgetMs: 2_000,
+      clock: () => now,
+    });
+    const request = {
+      method: 'POST',
+      headers: headers ?? {},
+      body: event('call_inbound', US_CALLER, FRONT_DESK),
+      isBase64Encoded: false,
+      sourceIp: undefined,
+    };
+    const response = await webhook(request, CONTEXT, budgetMs);
+    const line = logs.find((record) => record.message === 'decision') as LogRecord;
+    return { response, line, logs, deadlines, signatures };
+  }
+
+  it("routes by the experiment while open: its arm in the metadata, under this request's id, and on the line", async () => {
+    const { response, line } = await run({
+      policy: { status: 'found', policy: SCHEDULED, source: 'memory', malformed: false },
+    });
+    const answer = JSON.parse(response.body).call_inbound;
+    expect(answer.override_agent_id).toMatch(/^agent_[ab]$/);
+    expect(answer.metadata).toEqual({
+      experiment_name: 'greeting-2026',
+      experiment_arm: answer.override_agent_id,
+      assignment: 'random',
+      router_request_id: 'req-policy',
+    });
+    expect(line).toMatchObject({
+      outcome: 'override',
+      reason: 'routed',
+      routing_rule: 'experiment',
+      policy_version: 4,
+      business_hours: 'open',
+      agent_id: answer.override_agent_id,
+      assignment: 'random',
+      experiment_name: 'greeting-2026',
+      experiment_arm: answer.override_agent_id,
+    });
+    expect(line).not.toHaveProperty('PolicyUnavailable');
+    expect(line).not.toHaveProperty('PolicyMalformed');
+  });
+
+  it('evaluates the schedule on its clock: closed after hours, passed through with no experiment', async () => {
+    const { response, line } = await run({
+      now: CLOSED,
+      policy: { status: 'found', policy: SCHEDULED, source: 'memory', malformed: false },
+    });
+    expect(response.body).toBe('{"call_inbound":{}}');
+    expect(line).toMatchObject({
+      outcome: 'passthrough',
+      reason: 'after_hours',
+      routing_rule: 'after_hours',
+      policy_version: 4,
+      business_hours: 'closed',
+      _aws: { Timestamp: CLOSED },
+    });
+    expect(line).not.toHaveProperty('experiment_name');
+  });
+
+  it('counts a policy table that failed with nothing cached as PolicyUnavailable, and routes without a policy', async () => {
+    const { response, line } = await run({ policy: { status: 'unavailable' } });
+    expect(JSON.parse(response.body).call_inbound).not.toHaveProperty('metadata');
+    expect(line).toMatchObject({ outcome: 'override', routing_rule: 'weighted', PolicyUnavailable: 1 });
+    expect(line).not.toHaveProperty('PolicyMalformed');
+    expect(line).not.toHaveProperty('policy_version');
+  });
+
+  it('counts a policy item that does not check out as PolicyMalformed', async () => {
+    const { line } = await run({ policy: { status: 'none', source: 'dynamodb', malformed: true } });
+    expect(line).toMatchObject({ outcome: 'override', PolicyMalformed: 1 });
+    expect(line).not.toHaveProperty('PolicyUnavailable');
+  });
+
+  it('counts no policy health when the routing failed after the policy lookup', async () => {
+    const failing: RandomSource = () => {
+      throw new Error('bug in the random source');
+    };
+    const { response, line, logs } = await run({ policy: { status: 'unavailable' }, random: failing });
+    expect(response.body).toBe('{"call_inbound":{}}');
+    expect(logs[0]).toMatchObject({ level: 'error', message: 'routing failed unexpectedly; failing open' });
+    expect(line).toMatchObject({ outcome: 'passthrough', reason: 'internal_error' });
+    expect(line).not.toHaveProperty('PolicyUnavailable');
+  });
+
+  it.each([
+    ['the configured budget by default', undefined, 2_000],
+    ['a shorter budget given', 500, 500],
+    ['never a longer one', 5_000, 2_000],
+  ])('gives the lookup %s', async (_case, budgetMs, expected) => {
+    const { deadlines } = await run({ budgetMs });
+    expect(deadlines).toEqual([OPEN + expected]);
+  });
+
+  it.each([
+    ['as Function URLs send it', 'x-retell-signature'],
+    ['in any case', 'X-Retell-Signature'],
+  ])('reads the signature header %s', async (_case, name) => {
+    const { signatures } = await run({ headers: { 'content-type': 'application/json', [name]: 'v=1,d=abc' } });
+    expect(signatures).toEqual(['v=1,d=abc']);
   });
 });
