@@ -59,7 +59,7 @@ export function createItemReader(client: DynamoDBClient): ItemReader {
       if (same === undefined) wanted.set(id, [pending]);
       else same.push(pending);
     }
-    const settle = (id: string, outcome: { item?: Item; error?: unknown }) => {
+    const settle = (id: string, outcome: { item?: Item | undefined; error?: unknown }) => {
       for (const pending of wanted.get(id) ?? []) {
         if ('error' in outcome) pending.reject(outcome.error);
         else pending.resolve(outcome.item);
@@ -70,8 +70,9 @@ export function createItemReader(client: DynamoDBClient): ItemReader {
     // The tables' key attribute names, to find a returned item's key among its attributes.
     const keyNames = new Map<string, string[]>();
     for (const [pending] of wanted.values() as IterableIterator<[Pending]>) {
-      requestItems[pending.tableName] ??= { Keys: [] };
-      requestItems[pending.tableName]?.Keys.push(pending.key);
+      const table = requestItems[pending.tableName] ?? { Keys: [] };
+      table.Keys.push(pending.key);
+      requestItems[pending.tableName] = table;
       keyNames.set(pending.tableName, Object.keys(pending.key));
     }
     let output: BatchGetItemCommandOutput;
@@ -99,7 +100,7 @@ export function createItemReader(client: DynamoDBClient): ItemReader {
       if (!unprocessed.has(id)) settle(id, {});
       else {
         getItem(pending.tableName, pending.key, pending.signal).then(
-          (item) => settle(id, item === undefined ? {} : { item }),
+          (item) => settle(id, { item }),
           (error: unknown) => settle(id, { error }),
         );
       }

@@ -124,7 +124,7 @@ export class PolicyTable extends PolicyReader {
             TableName: this.tableName,
             ProjectionExpression: '#key, #version, #updated',
             ExpressionAttributeNames: { '#key': POLICY_KEY, '#version': 'version', '#updated': 'updated_at' },
-            ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+            ExclusiveStartKey: startKey,
           }),
           { abortSignal: signal },
         );

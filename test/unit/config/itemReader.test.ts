@@ -143,6 +143,96 @@ describe('createItemReader', () => {
     expect(ddb).toHaveReceivedCommandTimes(BatchGetItemCommand, 0);
   });
 
+  it('sends 100 keys, the limit, as one BatchGetItem', async () => {
+    const numbers = Array.from({ length: 100 }, (_, i) => `+1415555${String(i).padStart(4, '0')}`);
+    serve({ [CONFIGS]: numbers.map((number) => item(number)) });
+    const reader = createItemReader(new DynamoDBClient({}));
+    const answers = await Promise.all(numbers.map((number) => reader.get(CONFIGS, key(number), signal())));
+    expect(answers).toEqual(numbers.map((number) => item(number)));
+    expect(ddb).toHaveReceivedCommandTimes(BatchGetItemCommand, 1);
+  });
+
+  it("gives the SDK the caller's signal, and a batch the first caller's", async () => {
+    serve({ [CONFIGS]: [item('+1415')], [POLICIES]: [item('+1415')] }, { [POLICIES]: [key('+1415')] });
+    const reader = createItemReader(new DynamoDBClient({}));
+    const [alone, first, second] = [signal(), signal(), signal()];
+    await reader.get(CONFIGS, key('+1415'), alone);
+    await Promise.all([reader.get(CONFIGS, key('+1415'), first), reader.get(POLICIES, key('+1415'), second)]);
+    // The SDK's `send(command, options)`: sinon's typing knows the command only.
+    const sent = (call: { args: unknown[] } | undefined) => call?.args;
+    const [single, reread] = ddb.commandCalls(GetItemCommand);
+    expect(sent(single)).toEqual([expect.any(GetItemCommand), { abortSignal: alone }]);
+    expect(sent(ddb.commandCalls(BatchGetItemCommand)[0])).toEqual([
+      expect.any(BatchGetItemCommand),
+      { abortSignal: first },
+    ]);
+    // A key read again after the batch is bounded by its own caller's signal.
+    expect(reread?.args[0].input).toEqual({ TableName: POLICIES, Key: key('+1415') });
+    expect(sent(reread)).toEqual([expect.any(GetItemCommand), { abortSignal: second }]);
+  });
+
+  it('answers undefined for every key of a batch answered without Responses or UnprocessedKeys', async () => {
+    ddb.on(BatchGetItemCommand).resolves({});
+    const reader = createItemReader(new DynamoDBClient({}));
+    const answers = await Promise.all([
+      reader.get(CONFIGS, key('+1415'), signal()),
+      reader.get(POLICIES, key('+1415'), signal()),
+    ]);
+    expect(answers).toEqual([undefined, undefined]);
+    expect(ddb).toHaveReceivedCommandTimes(GetItemCommand, 0);
+  });
+
+  it('answers both callers of a key asked twice and left unprocessed from its one GetItem', async () => {
+    serve({ [CONFIGS]: [item('+1415', { config: { S: 'c' } })], [POLICIES]: [] }, { [CONFIGS]: [key('+1415')] });
+    const reader = createItemReader(new DynamoDBClient({}));
+    const answers = await Promise.all([
+      reader.get(CONFIGS, key('+1415'), signal()),
+      reader.get(CONFIGS, key('+1415'), signal()),
+      reader.get(POLICIES, key('+1415'), signal()),
+    ]);
+    expect(answers).toEqual([item('+1415', { config: { S: 'c' } }), item('+1415', { config: { S: 'c' } }), undefined]);
+    expect(ddb).toHaveReceivedCommandTimes(GetItemCommand, 1);
+  });
+
+  it('answers undefined for a key left unprocessed that its GetItem does not find', async () => {
+    serve({ [CONFIGS]: [item('+1415')], [POLICIES]: [] }, { [POLICIES]: [key('+1415')] });
+    const reader = createItemReader(new DynamoDBClient({}));
+    const answers = await Promise.all([
+      reader.get(CONFIGS, key('+1415'), signal()),
+      reader.get(POLICIES, key('+1415'), signal()),
+    ]);
+    expect(answers).toEqual([item('+1415'), undefined]);
+  });
+
+  it('rejects only the key whose GetItem after the batch fails, with its error', async () => {
+    const failure = new DynamoDBServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: {} });
+    serve({ [CONFIGS]: [item('+1415')], [POLICIES]: [item('+1415')] }, { [POLICIES]: [key('+1415')] });
+    ddb.on(GetItemCommand).rejects(failure);
+    const reader = createItemReader(new DynamoDBClient({}));
+    const answers = await Promise.allSettled([
+      reader.get(CONFIGS, key('+1415'), signal()),
+      reader.get(POLICIES, key('+1415'), signal()),
+    ]);
+    expect(answers).toEqual([
+      { status: 'fulfilled', value: item('+1415') },
+      { status: 'rejected', reason: failure },
+    ]);
+  });
+
+  it('rejects a caller whose signal aborts while the batch is out, and answers the others', async () => {
+    let answer: (output: object) => void = () => {};
+    ddb.on(BatchGetItemCommand).callsFake(() => new Promise((resolve) => (answer = resolve)));
+    const reader = createItemReader(new DynamoDBClient({}));
+    const impatient = new AbortController();
+    const config = reader.get(CONFIGS, key('+1415'), signal());
+    const policy = reader.get(POLICIES, key('+1415'), impatient.signal);
+    await Promise.resolve();
+    impatient.abort(new DOMException('too slow', 'TimeoutError'));
+    await expect(policy).rejects.toMatchObject({ name: 'TimeoutError' });
+    answer({ Responses: { [CONFIGS]: [item('+1415')], [POLICIES]: [item('+1415')] } });
+    await expect(config).resolves.toEqual(item('+1415'));
+  });
+
   it('splits more than 100 keys into BatchGetItems of at most 100, its limit', async () => {
     const numbers = Array.from({ length: 150 }, (_, i) => `+1415555${String(i).padStart(4, '0')}`);
     serve({ [CONFIGS]: numbers.map((number) => item(number)) });

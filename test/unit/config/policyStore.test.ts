@@ -106,6 +106,35 @@ describe('PolicyStore', () => {
     expect(again.status === 'found' && first.status === 'found' && again.policy === first.policy).toBe(true);
   });
 
+  it('compiles the policy anew when the same version comes back written at another time (deleted, then written again)', async () => {
+    storePolicy(1);
+    const { get } = setup();
+    const first = await get();
+    storePolicy(1, policyDocument(1, { blocked_callers: ['+1800*'] }), T0 + 5_000);
+    now += MEMORY_MS;
+    const again = await get();
+    expect(again.status === 'found' && first.status === 'found' && again.policy !== first.policy).toBe(true);
+    expect(again.status === 'found' && [...again.policy.blocked.prefixes]).toEqual(['+1800']);
+  });
+
+  it('leaves no timer running once a read is over', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    storePolicy(3);
+    const { get } = setup();
+    await get();
+    // A timer left behind would keep a CLI's process (npm run explain) alive until the table time limit.
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("writes its lines to the request's logger when given one", async () => {
+    const { store, records } = setup();
+    const request = recordingLogger();
+    ddb.on(GetItemCommand).rejects(new Error('down'));
+    await store.get(NUMBER, Deadline.in(2_500, clock), request.logger);
+    expect(request.records).toMatchObject([{ level: 'error', fields: { phoneNumber: NUMBER } }]);
+    expect(records).toEqual([]);
+  });
+
   it('shares one read among concurrent lookups of a number', async () => {
     storePolicy(3);
     const { get, reads } = setup();
@@ -170,6 +199,29 @@ describe('PolicyStore', () => {
       });
       expect(records).toHaveLength(1);
     });
+    it('no longer stands the last good policy in once it was read longer ago than STALE_IF_ERROR_SECONDS', async () => {
+      storePolicy(3);
+      const { get, records } = setup();
+      await get();
+      storePolicy(4, '{"broken', T0 + 1);
+      now += STALE_MS;
+      expect(await get()).toEqual({ status: 'none', source: 'dynamodb', malformed: true });
+      expect(records).toMatchObject([
+        { level: 'error', message: 'policy item is malformed; routing without a policy' },
+      ]);
+    });
+
+    it('does not make the last good policy younger: STALE_IF_ERROR_SECONDS still counts from its own read', async () => {
+      storePolicy(3);
+      const { get } = setup();
+      await get();
+      storePolicy(4, '{"broken', T0 + 1);
+      now += MEMORY_MS;
+      expect(await get()).toMatchObject({ status: 'found', source: 'stale', malformed: true });
+      ddb.on(GetItemCommand).rejects(new DynamoDBServiceException({ name: 'x', $fault: 'server', $metadata: {} }));
+      now = T0 + STALE_MS;
+      expect(await get()).toEqual({ status: 'unavailable' });
+    });
   });
 
   describe('when the table fails', () => {
@@ -191,6 +243,25 @@ describe('PolicyStore', () => {
       ]);
     });
 
+    it('answers with the policy read before without reading or warning again for 5 s', async () => {
+      storePolicy(3);
+      const { get, records, reads } = setup();
+      await get();
+      ddb.on(GetItemCommand).rejects(failure);
+      now += MEMORY_MS;
+      await get();
+      now += 4_999;
+      expect(await get()).toMatchObject({ status: 'found', source: 'stale', malformed: false, policy: { version: 3 } });
+      expect(reads()).toBe(2);
+      expect(records).toEqual([
+        {
+          level: 'warn',
+          message: 'policy table read failed; routing with the policy read before',
+          fields: { phoneNumber: NUMBER, error: expect.objectContaining({ name: 'PolicyTableError', cause: failure }) },
+        },
+      ]);
+    });
+
     it('keeps the remembered absence of a policy too', async () => {
       const { get } = setup();
       await get();
@@ -203,12 +274,18 @@ describe('PolicyStore', () => {
       const { get, records, reads } = setup();
       ddb.on(GetItemCommand).rejects(failure);
       expect(await get()).toEqual({ status: 'unavailable' });
-      expect(records).toMatchObject([
-        { level: 'error', message: 'policy table read failed; no policy cached, routing without one' },
+      expect(records).toEqual([
+        {
+          level: 'error',
+          message: 'policy table read failed; no policy cached, routing without one',
+          fields: { phoneNumber: NUMBER, error: expect.objectContaining({ name: 'PolicyTableError', cause: failure }) },
+        },
       ]);
       now += 4_999;
       expect(await get()).toEqual({ status: 'unavailable' });
       expect(reads()).toBe(1);
+      // The failure was logged once: the requests that do not read do not log it again.
+      expect(records).toHaveLength(1);
       now += 1;
       await get();
       expect(reads()).toBe(2);
