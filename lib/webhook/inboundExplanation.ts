@@ -124,8 +124,7 @@ export function createContactExplainer(options: ContactExplainerOptions): Contac
       statusCode: response.statusCode,
       body: response.body,
       assignment,
-      routing:
-        weighted === undefined || decision === undefined ? weighted : { ...weighted, decision, ...assigned(decision) },
+      routing: weighted && decision && { ...weighted, decision, ...assigned(decision) },
       warnings: plan?.warnings ?? [],
       at,
       policyLookup,

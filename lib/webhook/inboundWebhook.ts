@@ -148,12 +148,13 @@ export function createInboundWebhook(options: InboundWebhookOptions): InboundWeb
         agent: decision?.action === 'override' ? decision.agent : undefined,
         assignment: decision?.action === 'override' ? decision.assignment : undefined,
         experiment,
+        // `policy` is undefined when policies are off: nothing was looked up.
         policyHealth:
-          policyStore === undefined || failed
+          policy === undefined || failed
             ? undefined
             : {
-                unavailable: policy?.status === 'unavailable',
-                malformed: policy?.status !== 'unavailable' && policy?.malformed === true,
+                unavailable: policy.status === 'unavailable',
+                malformed: policy.status !== 'unavailable' && policy.malformed,
               },
         configSource: found?.source,
         configAgeMs: found === undefined ? undefined : now - found.fetchedAt,

@@ -291,6 +291,19 @@ describe('createContactExplainer on stand-in stores', () => {
     });
   });
 
+  it.each([
+    ['a pinned caller', { pinned_callers: [{ caller: NEW_YORK, agent_id: 'agent_vip' }] }, 'override', 'pinned'],
+    ['a blocked caller', { blocked_callers: ['+1212*'] }, 'reject', 'blocked_caller'],
+  ])(
+    'gives %s in sticky mode no agent of their own: the policy decided, not the sticky list',
+    async (_case, fields, action, rule) => {
+      const explained = await explainer(FOUND, found(compiled(fields)), STICKY)('call_inbound', NUMBER, NEW_YORK);
+      expect(explained.routingRule).toBe(rule);
+      expect(explained.routing).toMatchObject({ callerAssignment: 'sticky', decision: { action } });
+      expect(explained.routing?.assignedAgent).toBeUndefined();
+    },
+  );
+
   it('keeps AGENT_ASSIGNMENT for a number whose policy has no experiment', async () => {
     const policy = compiled({ blocked_callers: ['+1900*'] });
     const explained = await explainer(FOUND, found(policy), STICKY)('call_inbound', NUMBER, NEW_YORK);
