@@ -39,7 +39,8 @@ const MAX_BATCH_KEYS = 100;
  * shared call is sent with the first one's (every caller here gives the same time limit).
  */
 export function createItemReader(client: DynamoDBClient): ItemReader {
-  let queue: Pending[] = [];
+  /** The requests of the current tick, or undefined when none has come yet. */
+  let queue: Pending[] | undefined;
 
   // Each caller's own signal bounds its answer (`get`); the SDK gets it too, to stop the HTTP request itself. Async,
   // so a client that throws at once (or a stand-in that answers a plain value) still settles a promise.
@@ -111,15 +112,16 @@ export function createItemReader(client: DynamoDBClient): ItemReader {
     get(tableName, key, signal) {
       return abortable(
         new Promise<Item | undefined>((resolve, reject) => {
+          // The first request of a tick opens the batch and schedules its dispatch; the others join it.
+          if (queue === undefined) {
+            const batch: Pending[] = [];
+            queue = batch;
+            queueMicrotask(() => {
+              queue = undefined;
+              while (batch.length > 0) void dispatch(batch.splice(0, MAX_BATCH_KEYS));
+            });
+          }
           queue.push({ tableName, key, signal, resolve, reject });
-          if (queue.length > 1) return;
-          queueMicrotask(() => {
-            const batch = queue;
-            queue = [];
-            for (let start = 0; start < batch.length; start += MAX_BATCH_KEYS) {
-              void dispatch(batch.slice(start, start + MAX_BATCH_KEYS));
-            }
-          });
         }),
         signal,
       );

@@ -142,7 +142,8 @@ export class PolicyTable extends PolicyReader {
       }
       startKey = output.LastEvaluatedKey;
     } while (startKey !== undefined);
-    return summaries.sort((a, b) => (a.phoneNumber < b.phoneNumber ? -1 : a.phoneNumber > b.phoneNumber ? 1 : 0));
+    // The numbers are the table's keys, so no two are equal.
+    return summaries.sort((a, b) => (a.phoneNumber < b.phoneNumber ? -1 : 1));
   }
 
   /**
@@ -157,27 +158,30 @@ export class PolicyTable extends PolicyReader {
     describe: (storedVersion: number | undefined) => string,
   ): Promise<void> {
     if (!(error instanceof ConditionalCheckFailedException)) return;
-    const stored = error.Item === undefined ? await this.readConsistently(phoneNumber, signal) : { item: error.Item };
+    const stored = error.Item ?? (await this.readConsistently(phoneNumber, signal));
+    if (stored === 'unknown') {
+      throw new VersionConflictError(
+        `${phoneNumber} holds another version than this write expected (reading it again failed): nothing written`,
+        undefined,
+        { cause: error },
+      );
+    }
     let storedVersion: number | undefined;
     let message: string;
     try {
-      storedVersion =
-        stored === 'unknown' || stored.item === undefined ? undefined : policyItem(phoneNumber, stored.item).version;
-      message =
-        stored === 'unknown'
-          ? `${phoneNumber} holds another version than this write expected (reading it again failed): nothing written`
-          : describe(storedVersion);
+      storedVersion = stored === undefined ? undefined : policyItem(phoneNumber, stored).version;
+      message = describe(storedVersion);
     } catch {
       message = `${phoneNumber} holds a malformed policy item: nothing written`;
     }
     throw new VersionConflictError(message, storedVersion, { cause: error });
   }
 
-  /** The number's item as the table holds it now (`item` undefined when there is none), or 'unknown' when the read fails. */
+  /** The number's item as the table holds it now (undefined when there is none), or 'unknown' when the read fails. */
   private async readConsistently(
     phoneNumber: string,
     signal: AbortSignal,
-  ): Promise<{ item: Record<string, AttributeValue> | undefined } | 'unknown'> {
+  ): Promise<Record<string, AttributeValue> | undefined | 'unknown'> {
     try {
       const output = await this.client.send(
         new GetItemCommand({
@@ -187,7 +191,7 @@ export class PolicyTable extends PolicyReader {
         }),
         { abortSignal: signal },
       );
-      return { item: output.Item };
+      return output.Item;
     } catch {
       return 'unknown';
     }

@@ -103,7 +103,19 @@ describe('PolicyStore', () => {
     const first = await get();
     now += MEMORY_MS;
     const again = await get();
+    expect(again).toMatchObject({ status: 'found', source: 'dynamodb', malformed: false });
     expect(again.status === 'found' && first.status === 'found' && again.policy === first.policy).toBe(true);
+  });
+
+  it('compiles a new version even when it was written in the same millisecond as the one before', async () => {
+    storePolicy(3, policyDocument(3), T0 - 1000);
+    const { get } = setup();
+    await get();
+    storePolicy(4, policyDocument(4, { blocked_callers: ['+1800*'] }), T0 - 1000);
+    now += MEMORY_MS;
+    const lookup = await get();
+    expect(lookup).toMatchObject({ status: 'found', policy: { version: 4 } });
+    expect(lookup.status === 'found' && [...lookup.policy.blocked.prefixes]).toEqual(['+1800']);
   });
 
   it('compiles the policy anew when the same version comes back written at another time (deleted, then written again)', async () => {
