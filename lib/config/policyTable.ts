@@ -75,7 +75,7 @@ export class PolicyTable extends PolicyReader {
       );
     } catch (error) {
       const phoneNumber = policy.phone_number;
-      await this.refuseOnConflict(error, phoneNumber, signal, (stored) =>
+      await this.refuseOnConflict(error, phoneNumber, signal, 'nothing written', (stored) =>
         stored === undefined
           ? `${phoneNumber} has no stored policy: its first version is 1, not ${policy.version}`
           : `${phoneNumber} is at version ${stored}: write version ${stored + 1} (this was ${policy.version})`,
@@ -103,7 +103,7 @@ export class PolicyTable extends PolicyReader {
         { abortSignal: signal },
       );
     } catch (error) {
-      await this.refuseOnConflict(error, phoneNumber, signal, (stored) =>
+      await this.refuseOnConflict(error, phoneNumber, signal, 'nothing deleted', (stored) =>
         stored === undefined
           ? `${phoneNumber} has no stored policy`
           : `${phoneNumber} changed to version ${stored} after version ${version} was read: nothing deleted`,
@@ -148,20 +148,21 @@ export class PolicyTable extends PolicyReader {
 
   /**
    * When `error` is a failed condition, throws VersionConflictError with the version the table holds and
-   * `describe(version)` as its message; returns otherwise. DynamoDB returns the item that failed the condition
+   * `describe(version)` as its message (`outcome`, what the refusal left undone, ends the others); returns otherwise. DynamoDB returns the item that failed the condition
    * (ReturnValuesOnConditionCheckFailure); a table that does not (dynalite) is read again, strongly consistent.
    */
   private async refuseOnConflict(
     error: unknown,
     phoneNumber: string,
     signal: AbortSignal,
+    outcome: 'nothing written' | 'nothing deleted',
     describe: (storedVersion: number | undefined) => string,
   ): Promise<void> {
     if (!(error instanceof ConditionalCheckFailedException)) return;
     const stored = error.Item ?? (await this.readConsistently(phoneNumber, signal));
     if (stored === 'unknown') {
       throw new VersionConflictError(
-        `${phoneNumber} holds another version than this write expected (reading it again failed): nothing written`,
+        `${phoneNumber} holds another version than expected (reading it again failed): ${outcome}`,
         undefined,
         { cause: error },
       );
@@ -172,7 +173,7 @@ export class PolicyTable extends PolicyReader {
       storedVersion = stored === undefined ? undefined : policyItem(phoneNumber, stored).version;
       message = describe(storedVersion);
     } catch {
-      message = `${phoneNumber} holds a malformed policy item: nothing written`;
+      message = `${phoneNumber} holds a malformed policy item: ${outcome}`;
     }
     throw new VersionConflictError(message, storedVersion, { cause: error });
   }

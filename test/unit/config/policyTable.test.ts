@@ -227,7 +227,7 @@ describe('PolicyTable.put', () => {
 
       await expect(refusal).rejects.toMatchObject({
         name: 'VersionConflictError',
-        message: `${NUMBER} holds another version than this write expected (reading it again failed): nothing written`,
+        message: `${NUMBER} holds another version than expected (reading it again failed): nothing written`,
         cause: expect.any(ConditionalCheckFailedException),
       });
       await expect(refusal).rejects.toHaveProperty('storedVersion', undefined);
@@ -321,6 +321,23 @@ describe('PolicyTable.delete', () => {
     expect(inputs(GetItemCommand)).toEqual([
       { TableName: TABLE, Key: { phone_number: { S: NUMBER } }, ConsistentRead: true },
     ]);
+  });
+
+  it('says nothing was deleted when the table cannot be read again, or holds a malformed item', async () => {
+    ddb.on(DeleteItemCommand).rejects(conditionFailed());
+    ddb
+      .on(GetItemCommand)
+      .rejectsOnce(serverError())
+      .resolves({ Item: { phone_number: { S: NUMBER } } });
+
+    await expect(table.delete(NUMBER, 5, signal())).rejects.toMatchObject({
+      name: 'VersionConflictError',
+      message: `${NUMBER} holds another version than expected (reading it again failed): nothing deleted`,
+    });
+    await expect(table.delete(NUMBER, 5, signal())).rejects.toMatchObject({
+      name: 'VersionConflictError',
+      message: `${NUMBER} holds a malformed policy item: nothing deleted`,
+    });
   });
 
   it('wraps any other failure in a PolicyTableError, with the cause', async () => {
