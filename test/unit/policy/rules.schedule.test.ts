@@ -213,4 +213,44 @@ describe('routeContact with a schedule', () => {
       { numRuns: 2_000 },
     );
   });
+
+  it('never routes a blocked caller: open or closed, pinned, in an experiment, on a call or an SMS, at any instant', () => {
+    const digits = fc.stringMatching(/^[0-9]{4,10}$/);
+    fc.assert(
+      fc.property(
+        digits,
+        fc.boolean(),
+        fc.constantFrom('open', 'closed', undefined),
+        fc.constantFrom('agents', 'reject', 'passthrough'),
+        fc.boolean(),
+        fc.constantFrom('call_inbound', 'chat_inbound'),
+        fc.integer({ min: 0, max: 365 * 86_400_000 }),
+        fc.integer(),
+        (rest, byPrefix, manual, afterHours, experiment, kind, offset, seed) => {
+          const caller = `+1${rest}`;
+          // The caller blocked by its exact number or by a prefix of it, and also pinned to an agent.
+          const entry = byPrefix ? `${caller.slice(0, 3 + (rest.length % 3))}*` : caller;
+          const compiled = policy({
+            blocked_callers: ['+1900*', entry],
+            pinned_callers: [{ caller, agent_id: 'agent_vip' }],
+            ...(manual === undefined ? {} : { manual: { state: manual } }),
+            after_hours:
+              afterHours === 'agents'
+                ? { action: 'agents', agents: [{ agent_id: 'agent_night', weight: 1 }] }
+                : { action: afterHours },
+            ...(experiment ? { experiment: { name: 'exp', assignment: 'sticky' } } : {}),
+            dynamic_variables: { router: true },
+          });
+          const now = Date.parse('2027-01-01T00:00:00Z') + offset;
+          const routing = routeContact(plan, compiled, kind, caller, now, createRandomSource(seed), RANDOM);
+          expect(routing.decision).toEqual({ action: 'reject', reason: 'blocked_caller', rule: 'blocked_caller' });
+          expect(routing.rule).toBe('blocked_caller');
+          // A reject carries nothing but reject: no variables, no experiment metadata.
+          expect(routing.dynamicVariables).toBeUndefined();
+          expect(routing.experiment).toBeUndefined();
+        },
+      ),
+      { numRuns: 1_000 },
+    );
+  });
 });
