@@ -35,8 +35,8 @@ export class VersionConflictError extends PolicyTableError {
   }
 }
 
-/** A write's time limit when its caller gives none, ms: a person waits at a terminal, yet not forever. */
-const WRITE_TIMEOUT_MS = 10_000;
+/** A call's time limit when its caller gives none, ms: a person waits at a terminal, yet not forever. */
+const CALL_TIMEOUT_MS = 10_000;
 
 /** The policy table, read and written: `get` as the webhook's, and the conditional writes. */
 export class PolicyTable extends PolicyReader {
@@ -46,7 +46,7 @@ export class PolicyTable extends PolicyReader {
    * ms, stored as `updated_at`. Throws VersionConflictError (with the stored version) when the condition fails,
    * PolicyTableError when the item would pass DynamoDB's 400 KB item limit or the write fails.
    */
-  async put(policy: Policy, now: number, signal = AbortSignal.timeout(WRITE_TIMEOUT_MS)): Promise<PolicyItem> {
+  async put(policy: Policy, now: number, signal = AbortSignal.timeout(CALL_TIMEOUT_MS)): Promise<PolicyItem> {
     const text = JSON.stringify(policy);
     const item: Record<string, AttributeValue> = {
       [POLICY_KEY]: { S: policy.phone_number },
@@ -89,7 +89,7 @@ export class PolicyTable extends PolicyReader {
    * Deletes the number's policy on condition that it is still at `version` (the one the caller showed the user).
    * Throws VersionConflictError when it is not (or is gone), PolicyTableError when the delete fails.
    */
-  async delete(phoneNumber: string, version: number, signal = AbortSignal.timeout(WRITE_TIMEOUT_MS)): Promise<void> {
+  async delete(phoneNumber: string, version: number, signal = AbortSignal.timeout(CALL_TIMEOUT_MS)): Promise<void> {
     try {
       await this.client.send(
         new DeleteItemCommand({
@@ -113,7 +113,7 @@ export class PolicyTable extends PolicyReader {
   }
 
   /** Every stored policy's number, version and time of writing, by number. Throws PolicyTableError. */
-  async list(signal = AbortSignal.timeout(WRITE_TIMEOUT_MS)): Promise<PolicySummary[]> {
+  async list(signal = AbortSignal.timeout(CALL_TIMEOUT_MS)): Promise<PolicySummary[]> {
     const summaries: PolicySummary[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     do {
@@ -148,8 +148,10 @@ export class PolicyTable extends PolicyReader {
 
   /**
    * When `error` is a failed condition, throws VersionConflictError with the version the table holds and
-   * `describe(version)` as its message (`outcome`, what the refusal left undone, ends the others); returns otherwise. DynamoDB returns the item that failed the condition
-   * (ReturnValuesOnConditionCheckFailure); a table that does not (dynalite) is read again, strongly consistent.
+   * `describe(version)` as its message; returns otherwise. When the version cannot be told (the read failed, the item
+   * is malformed) the message says so and ends with `outcome`, what the refusal left undone. DynamoDB returns the item
+   * that failed the condition (ReturnValuesOnConditionCheckFailure); a table that does not (dynalite) is read again,
+   * strongly consistent.
    */
   private async refuseOnConflict(
     error: unknown,
